@@ -1,0 +1,38 @@
+// Settings of the managed nats-server child process (SPEC §16 D-1). A plain value type: the
+// controller maps its configuration (nats.server.*, nats.jetstream.*, nats.cluster.*,
+// nats.http.*) onto it, so natsd does not depend on the config module.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace grid::natsd {
+
+struct ClusterOptions {
+  bool enabled = false;
+  std::string name;
+  std::string host;                 // "" = 0.0.0.0
+  int port = 0;                     // 0 = 6222
+  std::vector<std::string> routes;  // "host:port" (gets nats://) or a full URL (kept as is)
+};
+
+struct HttpOptions {
+  bool enabled = false;  // false: monitoring on 127.0.0.1 for GRID's own use only (D-3)
+  std::string host;      // "" = the server host
+  int port = 0;          // 0 = 8222 when enabled, random when disabled; -1 = random
+};
+
+struct ServerOptions {
+  std::string binary;       // "" = search PATH, then /usr/sbin/nats-server
+  std::string server_name;  // "" = let nats-server choose
+  std::string host = "0.0.0.0";
+  int port = 4222;         // -1 = random port, learned from the ports file
+  std::string store_dir;   // JetStream store; also holds the generated config and ports file
+  int64_t max_memory = 0;  // bytes; 0 = server default
+  int64_t max_store = 0;   // bytes; 0 = server default
+  ClusterOptions cluster;
+  HttpOptions http;
+};
+
+}  // namespace grid::natsd

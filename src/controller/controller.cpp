@@ -1,0 +1,140 @@
+#include "grid/controller/controller.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <optional>
+
+#include "grid/bus/connection.hpp"
+#include "grid/bus/jetstream.hpp"
+#include "grid/common/error.hpp"
+#include "grid/common/token.hpp"
+#include "grid/controller/controller_registry.hpp"
+#include "grid/controller/infrastructure.hpp"
+#include "grid/controller/nats_endpoint.hpp"
+#include "grid/loop/event_loop.hpp"
+#include "grid/natsd/managed_server.hpp"
+
+namespace grid::controller {
+namespace {
+
+constexpr auto kConnectDeadline = std::chrono::seconds(10);
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+std::chrono::milliseconds to_millis(Duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d);
+}
+
+}  // namespace
+
+struct Controller::Impl {
+  explicit Impl(config::Config c) : config(std::move(c)) {}
+
+  // Managed mode: start the child; sidecar mode: use nats.client.urls. Returns the URLs.
+  std::vector<std::string> start_nats() {
+    if (!config.nats.server.managed) {
+      auto ignored = ignored_sidecar_keys(config);
+      if (!ignored.empty()) {
+        spdlog::debug("sidecar mode (nats.server.managed: false) ignores {}", join(ignored));
+      }
+      return config.nats.client.urls;
+    }
+    server.emplace(managed_server_options(config));
+    server->start();
+    return {server->client_url()};
+  }
+
+  void connect(const std::vector<std::string>& urls) {
+    bus::ConnectionOptions options;
+    options.urls = urls;
+    options.name = config.nats.name;
+    connection.emplace(std::move(options));
+    if (!connection->wait_connected(kConnectDeadline)) {
+      throw Error("connecting to NATS at " + join(urls) + ": no server answered within " +
+                  format_duration(kConnectDeadline) +
+                  " (is it running with JetStream enabled? see nats.client.urls)");
+    }
+    js.emplace(*connection);
+  }
+
+  void start_heartbeat() {
+    heartbeat_timer.emplace(loop, [this] {
+      try {
+        registration->heartbeat();
+      } catch (const Error& e) {
+        spdlog::warn("controller heartbeat failed (retried at the next tick): {}", e.what());
+      }
+    });
+    auto interval = to_millis(config.controller.heartbeat_interval);
+    heartbeat_timer->start(interval, interval);
+  }
+
+  void serve() {
+    signals.emplace(loop, std::initializer_list<int>{SIGINT, SIGTERM}, [this](int signum) {
+      spdlog::info("received {}, shutting down", signum == SIGINT ? "SIGINT" : "SIGTERM");
+      loop.stop();
+    });
+    start_heartbeat();
+    spdlog::info("controller {} ready: NATS {}, streams and buckets in place", config.nats.name,
+                 connection->connected_url());
+    loop.run();
+  }
+
+  void shut_down() {
+    heartbeat_timer.reset();
+    signals.reset();
+    if (registration) {
+      try {
+        registration->deregister();
+      } catch (const Error& e) {
+        spdlog::warn("marking controller {} offline failed: {}", config.nats.name, e.what());
+      }
+    }
+    registration.reset();
+    infra.reset();
+    js.reset();
+    connection.reset();
+    if (server) server->stop();
+    server.reset();
+  }
+
+  config::Config config;
+  loop::EventLoop loop;
+  std::optional<natsd::ManagedServer> server;
+  std::optional<bus::Connection> connection;
+  std::optional<bus::JetStream> js;
+  std::optional<Infrastructure> infra;
+  std::optional<ControllerRegistration> registration;
+  std::optional<loop::Timer> heartbeat_timer;
+  std::optional<loop::SignalWatcher> signals;
+};
+
+Controller::Controller(config::Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+Controller::~Controller() = default;
+
+void Controller::run() {
+  auto& s = *impl_;
+  try {
+    s.connect(s.start_nats());
+    s.infra.emplace(ensure_infrastructure(*s.js, s.config.nats.jetstream.replicas));
+    s.registration.emplace(s.infra->controllers, s.config.nats.name, os_host_name(),
+                           s.config.controller.stale_threshold);
+    s.registration->register_online();
+  } catch (...) {
+    s.registration.reset();  // never registered: nothing to mark offline
+    s.shut_down();
+    throw;
+  }
+  s.serve();
+  s.shut_down();
+}
+
+void Controller::request_stop() { impl_->loop.stop(); }
+
+}  // namespace grid::controller

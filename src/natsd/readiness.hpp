@@ -1,0 +1,32 @@
+// Readiness probes of the managed server (SPEC §16 D-1; private to natsd). Blocking, with
+// short timeouts; thread-safe.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace grid::natsd {
+
+// The ports file nats-server writes to ports_file_dir:
+// {"nats":["nats://127.0.0.1:4222"],"monitoring":["http://127.0.0.1:8222"]}.
+struct PortsFile {
+  int client_port = 0;
+  int monitoring_port = 0;
+};
+
+// <dir>/<binary basename>_<pid>.ports
+std::filesystem::path ports_file_path(const std::filesystem::path& dir,
+                                      const std::filesystem::path& binary, int pid);
+
+// nullopt while the file is missing, partly written or lacks either URL.
+std::optional<PortsFile> read_ports_file(const std::filesystem::path& path);
+
+// Connects to host:port, reads the server's INFO, sends CONNECT + PING and waits for PONG.
+bool nats_handshake(const std::string& host, int port, std::chrono::milliseconds timeout);
+
+// GET <monitoring_url>/healthz?js-enabled-only=true answers 200.
+bool jetstream_healthy(const std::string& monitoring_url, std::chrono::milliseconds timeout);
+
+}  // namespace grid::natsd
