@@ -149,14 +149,17 @@ std::optional<std::uint64_t> KvStore::delete_marker_revision(const std::string& 
   return natsMsg_GetSequence(last.raw());
 }
 
+// Like nats.c's kvStore_Create: a key whose last message is a delete marker is free again.
 std::uint64_t KvStore::create(const std::string& key, std::string_view value) {
-  try {
-    return publish_expecting(key, value, 0);
-  } catch (const NatsError& e) {
-    if (!e.is_cas_conflict()) throw;
-  }
-  if (const auto marker = delete_marker_revision(key)) {
-    return publish_expecting(key, value, *marker);
+  std::optional<std::uint64_t> expected = 0;
+  while (expected) {
+    try {
+      return publish_expecting(key, value, *expected);
+    } catch (const NatsError& e) {
+      if (!e.is_cas_conflict()) throw;
+    }
+    const auto marker = delete_marker_revision(key);
+    expected = marker != expected ? marker : std::nullopt;  // the same marker twice: a value
   }
   throw NatsError::already_exists("creating " + bucket_ + "/" + key);
 }

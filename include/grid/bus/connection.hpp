@@ -20,13 +20,13 @@ struct ConnectionOptions {
   std::vector<std::string> urls;  // nats://host:port, tried in order
   std::string name;               // connection name shown by the server (nats.name)
   // Retry in the background when no server is reachable at start (§4.1). The constructor then
-  // returns after one attempt per URL without waiting for a server, and requests made before
-  // the connection is established wait at most `timeout` and fail with a timeout.
+  // returns after one attempt per URL without waiting for a server, and JetStream/KV requests
+  // made before the connection is established fail with a timeout (JetStreamOptions).
   // False is for short-lived clients that prefer to fail at once.
   bool retry_on_failed_connect = true;
   int max_reconnects = -1;  // unlimited
   Duration reconnect_wait = std::chrono::seconds(2);
-  Duration timeout = std::chrono::seconds(5);  // connect attempt and JetStream/KV requests
+  Duration timeout = std::chrono::seconds(5);  // one connect attempt (§4.1 5 s)
   // Write small protocol messages (acks, pull requests, replies) at once instead of after
   // nats.c's ~1 ms flush delay (NATS-NOTES "SendAsap").
   bool send_asap = true;

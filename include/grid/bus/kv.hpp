@@ -92,8 +92,8 @@ class KvStore {
 
   // Every key that has a value, with value and revision, in no particular order. Correct
   // while other clients keep writing: it contains every key that had a value throughout the
-  // listing, each with its value at some moment of it. Throws NatsError (is_timeout()) when
-  // it takes longer than `timeout`.
+  // listing, each with its value at some moment of it; it returns once it has caught up with
+  // the writers. Throws NatsError (is_timeout()) when that takes longer than `timeout`.
   std::vector<KvEntry> list(Duration timeout = std::chrono::seconds(5));
 
   // Watches every key of the bucket. (No key patterns: nats-server 2.9.10 never delivers
