@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <iostream>
 
 #include "bus_fixture.hpp"
 #include "grid/bus/error.hpp"
@@ -289,27 +288,6 @@ TEST_F(JetStreamTest, AsyncPublishErrorsReachTheCallback) {
   reporting.publish_async(Message("no.stream.here", "x"));
   EXPECT_TRUE(test::wait_for([&] { return reported.load() == 1; }));
   EXPECT_EQ(reporting.async_publish_errors(), 1u);
-}
-
-// Informational: the latency of one command round trip through the bus API.
-TEST_F(JetStreamTest, MeasuresPublishFetchAckLatency) {
-  const auto node = worker_node_consumer("n1");
-  js.ensure_consumer("commands", worker_consumer_config(node));
-  auto sub = js.pull_subscribe("commands", node.durable);
-  std::vector<double> micros;
-  for (int i = 0; i < 200; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    js.publish("cmd.node.n1.ping.ping", "x");
-    Message m = fetch_one(sub);
-    m.ack();
-    micros.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-            .count());
-  }
-  std::sort(micros.begin(), micros.end());
-  std::cout << "sync publish + fetch + ack: p50 " << micros[100] << " us, p90 " << micros[180]
-            << " us\n";
-  RecordProperty("p50_us", static_cast<int>(micros[100]));
 }
 
 }  // namespace
