@@ -148,4 +148,15 @@ std::string kv_subject(std::string_view bucket, std::string_view key) {
   return join({"$KV", bucket, key});
 }
 
+std::string kv_bucket_filter(std::string_view bucket) {
+  require_token("bucket", bucket);
+  return join({"$KV", bucket, ">"});
+}
+
+std::string_view kv_key_of(std::string_view bucket, std::string_view subject) {
+  const std::string prefix = "$KV." + std::string(bucket) + ".";
+  if (!subject.starts_with(prefix)) return {};
+  return subject.substr(prefix.size());
+}
+
 }  // namespace grid::bus

@@ -5,8 +5,10 @@
 #include <csignal>
 #include <optional>
 
+#include "grid/api/api_server.hpp"
 #include "grid/bus/connection.hpp"
 #include "grid/bus/jetstream.hpp"
+#include "grid/bus/subjects.hpp"
 #include "grid/common/error.hpp"
 #include "grid/common/token.hpp"
 #include "grid/controller/controller_registry.hpp"
@@ -14,6 +16,7 @@
 #include "grid/controller/nats_endpoint.hpp"
 #include "grid/loop/event_loop.hpp"
 #include "grid/natsd/managed_server.hpp"
+#include "grid/scheduler/scheduler.hpp"
 
 namespace grid::controller {
 namespace {
@@ -74,11 +77,47 @@ struct Controller::Impl {
     heartbeat_timer->start(interval, interval);
   }
 
-  void serve() {
+  void start_scheduler() {
+    scheduler::SchedulerOptions options;
+    options.controller_id = config.nats.name;
+    options.max_concurrent = config.scheduler.max_concurrent;
+    options.max_pending = config.scheduler.max_pending;
+    scheduler.emplace(loop, *connection, *js,
+                      bus::KvStore::open(*js, std::string(bus::kJobsBucket)),
+                      bus::KvStore::open(*js, std::string(bus::kNodesBucket)), options);
+    scheduler->start();
+  }
+
+  // §5.1 step 9: a bind failure aborts start-up (BUG-56).
+  void start_api() {
+    if (!config.api.enabled) {
+      spdlog::info("API disabled (api.enabled: false)");
+      return;
+    }
+    api.emplace(config.api, api::ApiServices{*connection, infra->cluster, infra->jobs, infra->nodes,
+                                             infra->controllers, *scheduler, monitoring_url()});
+    api->start();
+  }
+
+  // Where GET /nats reads the server statistics (D-3); "" when there is no such endpoint.
+  std::string monitoring_url() const {
+    if (server) return server->monitoring_url();
+    const auto& http = config.nats.http;
+    if (!http.enabled) return "";
+    return "http://" + (http.host.empty() ? std::string("127.0.0.1") : http.host) + ":" +
+           std::to_string(http.port == 0 ? 8222 : http.port);
+  }
+
+  // Installed before start-up: a signal that arrives meanwhile is handled as soon as the loop
+  // runs, so the shutdown sequence of §5.2 still happens.
+  void watch_signals() {
     signals.emplace(loop, std::initializer_list<int>{SIGINT, SIGTERM}, [this](int signum) {
       spdlog::info("received {}, shutting down", signum == SIGINT ? "SIGINT" : "SIGTERM");
       loop.stop();
     });
+  }
+
+  void serve() {
     start_heartbeat();
     spdlog::info("controller {} ready: NATS {}, streams and buckets in place", config.nats.name,
                  connection->connected_url());
@@ -86,6 +125,9 @@ struct Controller::Impl {
   }
 
   void shut_down() {
+    if (api) api->stop();
+    api.reset();
+    if (scheduler) scheduler->stop();  // §5.2: running jobs stay `running`, owned by us
     heartbeat_timer.reset();
     signals.reset();
     if (registration) {
@@ -96,6 +138,7 @@ struct Controller::Impl {
       }
     }
     registration.reset();
+    scheduler.reset();
     infra.reset();
     js.reset();
     connection.reset();
@@ -112,6 +155,8 @@ struct Controller::Impl {
   std::optional<ControllerRegistration> registration;
   std::optional<loop::Timer> heartbeat_timer;
   std::optional<loop::SignalWatcher> signals;
+  std::optional<scheduler::Scheduler> scheduler;
+  std::optional<api::ApiServer> api;
 };
 
 Controller::Controller(config::Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -120,12 +165,15 @@ Controller::~Controller() = default;
 
 void Controller::run() {
   auto& s = *impl_;
+  s.watch_signals();
   try {
     s.connect(s.start_nats());
     s.infra.emplace(ensure_infrastructure(*s.js, s.config.nats.jetstream.replicas));
     s.registration.emplace(s.infra->controllers, s.config.nats.name, os_host_name(),
                            s.config.controller.stale_threshold);
     s.registration->register_online();
+    s.start_scheduler();
+    s.start_api();
   } catch (...) {
     s.registration.reset();  // never registered: nothing to mark offline
     s.shut_down();
@@ -135,6 +183,8 @@ void Controller::run() {
   s.shut_down();
 }
 
-void Controller::request_stop() { impl_->loop.stop(); }
+void Controller::request_stop() {
+  impl_->loop.stop();
+}
 
 }  // namespace grid::controller

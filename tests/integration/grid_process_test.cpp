@@ -53,12 +53,12 @@ class GridProcessTest : public ::testing::Test {
   std::string managed_config(const std::string& name) const {
     return "nats:\n  name: " + name +
            "\n  server: {host: 127.0.0.1, port: -1}\n  jetstream: {store: " +
-           (dir_ / "store").string() + "}\ncontroller: {heartbeat_interval: 100ms}\n";
+           (dir_ / "store").string() + "}\ncontroller: {heartbeat_interval: 100ms}\napi: {enabled: false}\n";
   }
 
   static std::string sidecar_config(const std::string& name, const std::string& url) {
     return "nats:\n  name: " + name + "\n  server: {managed: false}\n  client: {urls: [\"" + url +
-           "\"]}\ncontroller: {heartbeat_interval: 100ms}\n";
+           "\"]}\ncontroller: {heartbeat_interval: 100ms}\napi: {enabled: false}\n";
   }
 
   // The managed server's ports file: its pid (from the file name) and client URL.

@@ -96,6 +96,12 @@ std::string kv_stream(std::string_view bucket);
 // $KV.<bucket>.<key>: the subject of one KV key.
 std::string kv_subject(std::string_view bucket, std::string_view key);
 
+// $KV.<bucket>.> : every key of a bucket (a core subscription on it sees each write live).
+std::string kv_bucket_filter(std::string_view bucket);
+
+// The key of a $KV.<bucket>.<key> subject, or "" when `subject` is not one of `bucket`.
+std::string_view kv_key_of(std::string_view bucket, std::string_view subject);
+
 // Throws grid::Error("invalid <what> \"<token>\": ...") unless is_valid_token(token).
 void require_token(std::string_view what, std::string_view token);
 

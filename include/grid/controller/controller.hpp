@@ -20,9 +20,11 @@ class Controller {
   Controller& operator=(const Controller&) = delete;
 
   // Start-up (§5.1): managed nats-server or sidecar connection (D-1), infrastructure (§4.6),
-  // registration and heartbeat (§5.3); then serves until SIGINT/SIGTERM or request_stop(),
-  // and shuts down (§5.2): deregisters (status offline), closes NATS, stops the managed
-  // server. Throws grid::Error when start-up fails, after undoing what it started.
+  // registration and heartbeat (§5.3), the scheduler (§6), the HTTP API (§10); then serves until
+  // SIGINT/SIGTERM or request_stop(), and shuts down (§5.2): stops the API and the scheduler (no
+  // more pulls or dispatches; running jobs keep their `running` status), deregisters (status
+  // offline), closes NATS, stops the managed server. Throws grid::Error when start-up fails, after
+  // undoing what it started.
   void run();
 
   // Makes run() shut down and return. Thread-safe; may come before run() starts serving.

@@ -1,0 +1,44 @@
+// Admission of a submitted job (SPEC §6.1, §10.3): validation, queue check, target
+// resolution, KV create, request publish.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "grid/bus/jetstream.hpp"
+#include "grid/bus/kv.hpp"
+#include "grid/model/job.hpp"
+#include "grid/scheduler/job_store.hpp"
+
+namespace grid::scheduler {
+
+// The answer POST /job gives: 202 with the stored job, or an HTTP status with error text.
+struct SubmitResult {
+  int http_status = 202;
+  std::string error;              // the `error` field of the response when not 202
+  std::optional<model::Job> job;  // the stored job when 202
+
+  bool accepted() const { return http_status == 202; }
+};
+
+// Thread-safe: every step is a synchronous NATS call; API threads call it directly.
+class Admission {
+ public:
+  Admission(bus::JetStream& js, JobStore& jobs, bus::KvStore nodes, int max_pending);
+
+  // In order: validation (400, first error; warnings logged); queue check from the message
+  // count of stream `requests` (429 `queue full`, BUG-8); target resolution (422
+  // `resolving targets: no online nodes match target <scope>:<value>`, BUG-20); a job document
+  // above half of kMaxJobDocument (413 `job too large`, BUG-23); KV create (500
+  // `creating job: storing job: …`); publish to request.<id> (500 `publishing request: …`,
+  // after deleting the KV entry, BUG-48).
+  SubmitResult submit(const model::JobRequest& request);
+
+ private:
+  bus::JetStream& js_;
+  JobStore& jobs_;
+  bus::KvStore nodes_;
+  int max_pending_;
+};
+
+}  // namespace grid::scheduler

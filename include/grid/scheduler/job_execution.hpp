@@ -1,0 +1,98 @@
+// One claimed job running on this controller: the phase walker (SPEC §6.4) with conditions,
+// the running phase (barrier step or pipeline), strategies (§6.8), the job timeout (§6.10),
+// cancellation (§6.11) and the final status (§6.12).
+//
+// Job state machine as seen by the owner:
+//
+//   claimed (running) ──walk phases──▶ completed | failed       (final write, CAS)
+//        │  local cancel / job timeout ──▶ cancelled             (final write, CAS)
+//        │  KV says cancelled (poll, CAS conflict) ──▶ cancelled (adopted, no write)
+//        └  lost ownership / controller stop ──▶ abandoned       (no write; stays running)
+//
+// Thread ownership: created, used and destroyed on the scheduler's loop thread only. Objects
+// are never destroyed from inside their own callbacks: a finished phase and the ended
+// execution are released from tasks run later through `defer`.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grid/loop/event_loop.hpp"
+#include "grid/scheduler/command_publisher.hpp"
+#include "grid/scheduler/job_store.hpp"
+#include "grid/scheduler/step.hpp"
+
+namespace grid::scheduler {
+
+// What every execution of one scheduler shares; outlives the executions.
+struct ExecutionServices {
+  loop::EventLoop& loop;
+  JobStore& store;
+  CommandPublisher& commands;
+  std::string controller_id;
+};
+
+class JobExecution : private StepContext {
+ public:
+  // Runs `task` later on the loop thread, only if this execution still exists then.
+  using Defer = std::function<void(std::function<void()> task)>;
+
+  // `claimed`: the job as written by the claim (status running, owner = this controller).
+  // `on_ended` runs (deferred) once the execution has ended; the owner destroys it there.
+  JobExecution(ExecutionServices& services, StoredJob claimed, Defer defer,
+               std::function<void()> on_ended);
+  ~JobExecution() override;
+
+  const std::string& id() const { return stored_.job.id; }
+  bool ended() const { return ended_; }
+
+  // Starts the job timeout (counted from pick-up) and walks the phases.
+  void start();
+  // A decoded result of this job; ignored unless the running phase awaits it.
+  void on_result(const model::TaskResult& result);
+  // Local cancel or job timeout: stops at once, writes `cancelled` (nothing is stored for the
+  // phase in flight). `reason` is logged.
+  void cancel(const std::string& reason);
+  // The job as currently stored (nullopt = gone), read by the scheduler's periodic check:
+  // `cancelled` → stop as cancelled without writing (BUG-13); no longer running or owned by
+  // this controller → stop without writing (BUG-14).
+  void check_stored(const std::optional<StoredJob>& stored);
+  // Stops without writing anything (controller shutdown, §5.2): the job stays `running`.
+  void abandon();
+
+ private:
+  // StepContext
+  const model::Job& job() const override { return stored_.job; }
+  const std::vector<std::string>& active_nodes() const override { return active_; }
+  loop::EventLoop& loop() override { return services_.loop; }
+  CommandPublisher& commands() override { return services_.commands; }
+  bool begin_step(int index) override;
+  void store_result(int index, const std::string& node, model::NodeResult result) override;
+  void finish(StepOutcome outcome) override;
+
+  void walk();
+  void after_step(StepOutcome outcome, std::size_t leaves);
+  void skip_phase(const model::Phase& phase);
+  bool flush();
+  void end(std::optional<model::JobStatus> final_status);
+
+  ExecutionServices& services_;
+  StoredJob stored_;
+  Defer defer_;
+  std::function<void()> on_ended_;
+  std::vector<std::string> active_;
+  std::size_t phase_ = 0;  // next top-level phase
+  int flat_index_ = 0;
+  bool step_failed_ = false;
+  bool fail_fast_triggered_ = false;
+  bool dirty_ = false;  // results or step changed since the last write
+  bool ended_ = false;
+  std::unique_ptr<StepRunner> step_;
+  std::unique_ptr<StepRunner> retired_;  // a finished phase, released by a deferred task
+  loop::Timer job_timer_;
+};
+
+}  // namespace grid::scheduler

@@ -1,0 +1,32 @@
+// Node registry reads and target resolution (SPEC §7): which online nodes a job runs on.
+// Resolution happens only at admission (§6.1); nodes going offline later stay expected.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "grid/bus/kv.hpp"
+#include "grid/common/timestamp.hpp"
+#include "grid/model/node_info.hpp"
+#include "grid/model/target.hpp"
+
+namespace grid::scheduler {
+
+// A node is online iff its status is exactly "online" and now − last_seen < 2 min (strict).
+inline constexpr Duration kOnlineWindow = std::chrono::minutes(2);
+
+bool is_online(const model::NodeInfo& node, Timestamp now);
+
+// The IDs of the online nodes matching `target` (all / group membership / node ID; any other
+// scope matches nothing), in the order of `nodes`. Pure.
+std::vector<std::string> match_targets(const std::vector<model::NodeInfo>& nodes,
+                                       const model::Target& target, Timestamp now);
+
+// Every entry of KV `nodes` in ascending order of its last update (Go's listing order);
+// undecodable entries are skipped with a warning. Throws bus::NatsError. Thread-safe.
+std::vector<model::NodeInfo> list_nodes(bus::KvStore& nodes);
+
+// "no online nodes match target <scope>:<value>"
+std::string no_match_error(const model::Target& target);
+
+}  // namespace grid::scheduler

@@ -1,0 +1,94 @@
+// Command handling on the worker's loop (SPEC §8.2, §8.3, §16 D-2): which held message runs
+// next, progress acknowledgements, never running a stream sequence twice, publishing results
+// with retries and acking only afterwards, and draining at shutdown.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "grid/backends/registry.hpp"
+#include "grid/bus/jetstream.hpp"
+#include "grid/loop/event_loop.hpp"
+#include "grid/worker/command.hpp"
+#include "grid/worker/executor.hpp"
+
+namespace grid::worker {
+
+struct DispatcherSettings {
+  // +WPI period for held and running messages; must stay well below the ack wait (≤ 10 s).
+  Duration progress_interval = std::chrono::seconds(5);
+  // How long a running command without a timeout header may finish at shutdown.
+  Duration drain_limit = std::chrono::seconds(60);
+};
+
+// Loop thread only (constructor, destructor and every method): all state lives on the loop.
+// Owns the Executor; its results come back through EventLoop::post.
+//
+// Messages are held (one per consumer at most, max ack pending 1) until the executor is free;
+// then the held message with the lowest stream sequence runs. Its result is published to
+// result.<job>.<index>.<node> (retried with backoff until it succeeds, BUG-63) and only then
+// the message is acked. A redelivery of a sequence this worker already executed is acked
+// without running or publishing (BUG-3). A command older than its timeout is not run: a failed
+// result says so (BUG-60).
+class Dispatcher {
+ public:
+  // `loop`, `js` and `registry` must outlive the dispatcher.
+  Dispatcher(loop::EventLoop& loop, bus::JetStream& js, backends::Registry& registry,
+             std::string node_id, DispatcherSettings settings);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // A message fetched from one of the worker's consumers.
+  void deliver(bus::Message message);
+
+  // Shutdown (§8.3, BUG-64): held and later messages are nak'ed for redelivery; the running
+  // command may finish until its deadline (or drain_limit without one), then it is cancelled;
+  // `drained` runs once its result is published and acked (at once when idle).
+  void drain(std::function<void()> drained);
+
+ private:
+  struct Entry {
+    bus::Message message;
+    bus::MessageMetadata metadata;
+    Command command;
+  };
+  enum class Phase { idle, running, publishing };
+
+  bool absorb_redelivery(bus::Message& message, const bus::MessageMetadata& metadata);
+  void start_next();
+  void on_finished(model::TaskResult result);
+  void publish();
+  void complete();
+  void send_progress();
+  void on_overrun();
+  void on_drain_limit();
+  void finish_drain_if_idle();
+
+  loop::EventLoop& loop_;
+  bus::JetStream& js_;
+  const std::string node_id_;
+  const DispatcherSettings settings_;
+
+  std::map<std::uint64_t, Entry> held_;  // by stream sequence
+  std::optional<Entry> current_;         // running or publishing
+  Phase phase_ = Phase::idle;
+  std::optional<model::TaskResult> result_;  // of current_, while publishing
+  Duration publish_backoff_{};
+  // Consumer → last stream sequence started. Each consumer delivers in stream order, so a
+  // redelivery (delivery count > 1) at or below it is a command already executed.
+  std::map<std::string, std::uint64_t> executed_;
+  bool draining_ = false;
+  std::function<void()> on_drained_;  // called once when draining ends
+
+  loop::Timer progress_timer_;
+  loop::Timer overrun_timer_;  // BUG-6 warning when the running command outlives its timeout
+  loop::Timer publish_timer_;  // retry backoff
+  loop::Timer drain_timer_;    // cancels the running command at shutdown
+  Executor executor_;          // last: destroyed first, its thread may still post results
+};
+
+}  // namespace grid::worker

@@ -1,0 +1,201 @@
+#include "grid/scheduler/scheduler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <optional>
+
+#include "grid/bus/subjects.hpp"
+#include "grid/bus/topology.hpp"
+#include "grid/common/error.hpp"
+#include "grid/scheduler/claim.hpp"
+#include "grid/scheduler/command_publisher.hpp"
+#include "grid/scheduler/job_execution.hpp"
+#include "grid/scheduler/recovery.hpp"
+#include "grid/scheduler/request_intake.hpp"
+#include "grid/scheduler/result_listener.hpp"
+
+namespace grid::scheduler {
+namespace {
+
+constexpr int kDefaultMaxConcurrent = 5;
+constexpr int kDefaultMaxPending = 100;
+constexpr auto kLocalLookupWait = std::chrono::seconds(5);
+
+int or_default(int value, int fallback) {
+  return value > 0 ? value : fallback;
+}
+
+}  // namespace
+
+struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
+  struct Running {
+    std::unique_ptr<JobExecution> execution;
+    std::uint64_t serial = 0;
+  };
+
+  Impl(loop::EventLoop& l, bus::Connection& c, bus::JetStream& j, bus::KvStore jobs,
+       bus::KvStore nodes, SchedulerOptions o)
+      : loop(l),
+        connection(c),
+        js(j),
+        options(std::move(o)),
+        store(std::move(jobs)),
+        commands(js),
+        admission(js, store, std::move(nodes), or_default(options.max_pending, kDefaultMaxPending)),
+        services{loop, store, commands, options.controller_id} {}
+
+  // Runs `task` on the loop thread if the scheduler still exists then.
+  void post(std::function<void(Impl&)> task) {
+    loop.post([weak = weak_from_this(), task = std::move(task)] {
+      if (auto self = weak.lock()) task(*self);
+    });
+  }
+
+  void start() {
+    const auto recovered = recover_own_jobs(store, js, options.controller_id);
+    if (recovered > 0) spdlog::info("re-queued {} orphaned job(s) of this controller", recovered);
+    results.emplace(connection, [this](model::TaskResult result) {
+      post([result = std::move(result)](Impl& self) { self.route(result); });
+    });
+    const std::string stream(bus::kRequestsStream);
+    js.ensure_consumer(stream, bus::scheduler_consumer_config());
+    intake.emplace(js.pull_subscribe(stream, std::string(bus::kSchedulerDurable)),
+                   or_default(options.max_concurrent, kDefaultMaxConcurrent),
+                   [this](std::shared_ptr<bus::Message> message) {
+                     post([message](Impl& self) { self.handle_request(*message); });
+                   });
+    check_timer.emplace(loop, [this] { check_ownership(); });
+    const auto interval = to_timer_delay(options.ownership_check_interval);
+    check_timer->start(interval, interval);
+    accepting = true;
+  }
+
+  void stop() {
+    accepting = false;
+    intake.reset();
+    results.reset();
+    check_timer.reset();
+    for (auto& [id, entry] : running) entry.execution->abandon();
+    running.clear();
+  }
+
+  void route(const model::TaskResult& result) {
+    const auto it = running.find(result.job_id);
+    if (it != running.end()) it->second.execution->on_result(result);
+  }
+
+  void handle_request(bus::Message& message) {
+    const auto done = [&](bool ack) {
+      if (ack) message.ack();
+      if (intake) intake->release_slot();
+    };
+    model::Job snapshot;
+    try {
+      snapshot = model::parse_job(message.data());
+    } catch (const Error& e) {
+      spdlog::warn("dropping undecodable request on {}: {}", message.subject(), e.what());
+      return done(true);
+    }
+    if (snapshot.status == model::JobStatus::kCancelled || running.contains(snapshot.id)) {
+      return done(true);
+    }
+    Claim claim = claim_job(store, snapshot.id, options.controller_id);
+    if (claim.outcome == Claim::Outcome::retry_later) return done(false);  // redelivered later
+    if (claim.outcome == Claim::Outcome::dropped) return done(true);
+    message.ack();  // after the claim (BUG-49)
+    run(std::move(claim.job));
+  }
+
+  void run(StoredJob claimed) {
+    const std::string id = claimed.job.id;
+    const std::uint64_t serial = ++next_serial;
+    auto defer = [this, id, serial](std::function<void()> task) {
+      post([id, serial, task = std::move(task)](Impl& self) {
+        const auto it = self.running.find(id);
+        if (it != self.running.end() && it->second.serial == serial) task();
+      });
+    };
+    auto on_ended = [this, id] {
+      running.erase(id);
+      if (intake) intake->release_slot();
+    };
+    auto& entry = running[id];
+    entry.serial = serial;
+    entry.execution = std::make_unique<JobExecution>(services, std::move(claimed), std::move(defer),
+                                                     std::move(on_ended));
+    spdlog::info("job {}: claimed by {}", id, options.controller_id);
+    entry.execution->start();
+  }
+
+  void check_ownership() {
+    for (auto& [id, entry] : running) {
+      if (entry.execution->ended()) continue;
+      try {
+        entry.execution->check_stored(store.read(id));
+      } catch (const Error& e) {
+        spdlog::debug("job {}: ownership check failed: {}", id, e.what());
+      }
+    }
+  }
+
+  // Any thread but the loop's: cancels a local execution; false when the job is not local.
+  bool cancel_local(const std::string& id) {
+    if (!accepting) return false;
+    auto answer = std::make_shared<std::promise<bool>>();
+    auto future = answer->get_future();
+    post([id, answer](Impl& self) {
+      const auto it = self.running.find(id);
+      const bool local = it != self.running.end() && !it->second.execution->ended();
+      if (local) it->second.execution->cancel("cancel request");
+      answer->set_value(local);
+    });
+    if (future.wait_for(kLocalLookupWait) != std::future_status::ready) return false;
+    return future.get();
+  }
+
+  loop::EventLoop& loop;
+  bus::Connection& connection;
+  bus::JetStream& js;
+  SchedulerOptions options;
+  JobStore store;
+  CommandPublisher commands;
+  Admission admission;
+  ExecutionServices services;
+  std::atomic<bool> accepting{false};
+  std::map<std::string, Running> running;  // loop thread
+  std::uint64_t next_serial = 0;
+  std::optional<ResultListener> results;
+  std::optional<RequestIntake> intake;
+  std::optional<loop::Timer> check_timer;
+};
+
+Scheduler::Scheduler(loop::EventLoop& loop, bus::Connection& connection, bus::JetStream& js,
+                     bus::KvStore jobs, bus::KvStore nodes, SchedulerOptions options)
+    : impl_(std::make_shared<Impl>(loop, connection, js, std::move(jobs), std::move(nodes),
+                                   std::move(options))) {}
+
+Scheduler::~Scheduler() {
+  stop();
+}
+
+void Scheduler::start() {
+  impl_->start();
+}
+
+void Scheduler::stop() {
+  impl_->stop();
+}
+
+SubmitResult Scheduler::submit(const model::JobRequest& request) {
+  return impl_->admission.submit(request);
+}
+
+CancelResult Scheduler::cancel(const std::string& id) {
+  if (impl_->cancel_local(id)) return {CancelResult::Kind::cancelled, {}};
+  return cancel_in_store(impl_->store, id);
+}
+
+}  // namespace grid::scheduler

@@ -1,0 +1,234 @@
+#include "grid/worker/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "grid/bus/subjects.hpp"
+#include "grid/common/error.hpp"
+#include "grid/common/token.hpp"
+
+namespace grid::worker {
+namespace {
+
+constexpr Duration kFirstPublishBackoff = std::chrono::milliseconds(250);
+constexpr Duration kMaxPublishBackoff = std::chrono::seconds(10);
+
+std::chrono::milliseconds millis(Duration d) {
+  return std::max(std::chrono::ceil<std::chrono::milliseconds>(d), std::chrono::milliseconds(1));
+}
+
+// "job 3f9c… step 2 (ping echo, sequence 17)"
+std::string describe(const model::CommandMessage& command, std::uint64_t sequence) {
+  return "job " + command.job_id + " step " + std::to_string(command.task_index) + " (" +
+         command.backend + " " + command.action + ", sequence " + std::to_string(sequence) + ")";
+}
+
+// Acks and progress notes are single writes; a failure (e.g. while reconnecting) only
+// delays the server's view and is handled by redelivery rules.
+template <typename Action>
+void send_quietly(const char* what, Action&& action) {
+  try {
+    action();
+  } catch (const Error& e) {
+    spdlog::debug("{} failed: {}", what, e.what());
+  }
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(loop::EventLoop& loop, bus::JetStream& js, backends::Registry& registry,
+                       std::string node_id, DispatcherSettings settings)
+    : loop_(loop),
+      js_(js),
+      node_id_(std::move(node_id)),
+      settings_(settings),
+      progress_timer_(loop, [this] { send_progress(); }),
+      overrun_timer_(loop, [this] { on_overrun(); }),
+      publish_timer_(loop, [this] { publish(); }),
+      drain_timer_(loop, [this] { on_drain_limit(); }),
+      executor_(registry, node_id_, [this](model::TaskResult result) {
+        loop_.post(
+            [this, result = std::move(result)]() mutable { on_finished(std::move(result)); });
+      }) {
+  const auto period = millis(settings_.progress_interval);
+  progress_timer_.start(period, period);
+}
+
+Dispatcher::~Dispatcher() = default;
+
+void Dispatcher::deliver(bus::Message message) {
+  bus::MessageMetadata metadata;
+  try {
+    metadata = message.metadata();
+  } catch (const Error& e) {
+    spdlog::warn("ignoring a command without JetStream metadata: {}", e.what());
+    return;
+  }
+  if (absorb_redelivery(message, metadata)) return;
+  if (draining_) {
+    send_quietly("nak while stopping", [&] { message.nak(); });
+    return;
+  }
+  Command command = read_command(message);
+  const auto sequence = metadata.stream_sequence;
+  held_.emplace(sequence, Entry{std::move(message), std::move(metadata), std::move(command)});
+  start_next();
+}
+
+bool Dispatcher::absorb_redelivery(bus::Message& message, const bus::MessageMetadata& metadata) {
+  const auto sequence = metadata.stream_sequence;
+  // A redelivery of a message we still hold or run: keep the newest delivery for the ack.
+  Entry* same = current_ && current_->metadata.stream_sequence == sequence ? &*current_ : nullptr;
+  if (auto it = held_.find(sequence); it != held_.end()) same = &it->second;
+  if (same != nullptr) {
+    same->message = std::move(message);
+    same->metadata = metadata;
+    return true;
+  }
+  const auto executed = executed_.find(metadata.consumer);
+  if (executed == executed_.end() || sequence > executed->second) return false;
+  if (metadata.num_delivered <= 1) {
+    // A first delivery at or below what we ran: the server lost its latest messages (no fsync,
+    // §16 durability note) and reused their sequences. This is a new command.
+    spdlog::warn("stream sequence of {} went back to {} (server lost messages?)", metadata.consumer,
+                 sequence);
+    return false;
+  }
+  spdlog::info("sequence {} of {} was already executed: acknowledged without running it", sequence,
+               metadata.consumer);
+  send_quietly("ack of an executed command", [&] { message.ack(); });
+  return true;
+}
+
+void Dispatcher::start_next() {
+  while (phase_ == Phase::idle && !held_.empty() && !draining_) {
+    auto node = held_.extract(held_.begin());  // lowest stream sequence first (D-2)
+    current_.emplace(std::move(node.mapped()));
+    const auto& metadata = current_->metadata;
+    const auto& command = current_->command;
+    executed_[metadata.consumer] = metadata.stream_sequence;
+
+    if (!is_valid_token(command.message.job_id)) {
+      spdlog::warn("dropping sequence {} of {}: no valid job-id header, nowhere to report",
+                   metadata.stream_sequence, metadata.consumer);
+      send_quietly("ack of a command without job-id", [&] { current_->message.ack(); });
+      current_.reset();
+      continue;
+    }
+    if (auto reason = stale_reason(command, metadata.timestamp, now())) {
+      spdlog::warn("{}: {}", describe(command.message, metadata.stream_sequence), *reason);
+      result_ = failed_result(command, node_id_, *reason);
+      phase_ = Phase::publishing;
+      publish_backoff_ = Duration::zero();
+      publish();
+      return;
+    }
+    spdlog::debug("running {}", describe(command.message, metadata.stream_sequence));
+    phase_ = Phase::running;
+    if (command.message.timeout && *command.message.timeout > Duration::zero()) {
+      overrun_timer_.start(millis(*command.message.timeout));
+    }
+    executor_.start(command);
+  }
+}
+
+void Dispatcher::on_finished(model::TaskResult result) {
+  overrun_timer_.stop();
+  result_ = std::move(result);
+  phase_ = Phase::publishing;
+  publish_backoff_ = Duration::zero();
+  if (draining_) drain_timer_.start(millis(settings_.drain_limit));
+  publish();
+}
+
+void Dispatcher::publish() {
+  const auto sequence = current_->metadata.stream_sequence;
+  try {
+    const auto subject = bus::result_subject(
+        result_->job_id, static_cast<std::uint64_t>(result_->task_index), node_id_);
+    js_.publish(subject, model::to_json_text(*result_));
+  } catch (const Error& e) {
+    publish_backoff_ = publish_backoff_ == Duration::zero()
+                           ? kFirstPublishBackoff
+                           : std::min(publish_backoff_ * 2, kMaxPublishBackoff);
+    spdlog::warn("publishing the result of {} failed (retrying in {}): {}",
+                 describe(current_->command.message, sequence), format_duration(publish_backoff_),
+                 e.what());
+    publish_timer_.start(millis(publish_backoff_));
+    return;
+  }
+  spdlog::debug("{}: {} in {}", describe(current_->command.message, sequence), result_->status,
+                format_duration(result_->duration));
+  send_quietly("ack", [this] { current_->message.ack(); });
+  complete();
+}
+
+void Dispatcher::complete() {
+  drain_timer_.stop();
+  publish_timer_.stop();
+  current_.reset();
+  result_.reset();
+  phase_ = Phase::idle;
+  finish_drain_if_idle();
+  start_next();
+}
+
+void Dispatcher::send_progress() {
+  for (auto& [sequence, entry] : held_) {
+    send_quietly("progress ack", [&entry = entry] { entry.message.in_progress(); });
+  }
+  if (current_) send_quietly("progress ack", [this] { current_->message.in_progress(); });
+}
+
+void Dispatcher::on_overrun() {
+  if (phase_ != Phase::running) return;
+  spdlog::warn("{} is still running after its timeout {}; cancelling it",
+               describe(current_->command.message, current_->metadata.stream_sequence),
+               format_duration(*current_->command.message.timeout));
+  executor_.cancel();
+}
+
+void Dispatcher::on_drain_limit() {
+  if (phase_ == Phase::running) {
+    spdlog::warn("stopping: cancelling {} after {}",
+                 describe(current_->command.message, current_->metadata.stream_sequence),
+                 format_duration(settings_.drain_limit));
+    executor_.cancel();
+  } else if (phase_ == Phase::publishing) {
+    spdlog::error("stopping: giving up publishing the result of {}; it stays unacknowledged",
+                  describe(current_->command.message, current_->metadata.stream_sequence));
+    publish_timer_.stop();
+    current_.reset();
+    result_.reset();
+    phase_ = Phase::idle;
+    finish_drain_if_idle();
+  }
+}
+
+void Dispatcher::drain(std::function<void()> drained) {
+  draining_ = true;
+  on_drained_ = std::move(drained);
+  for (auto& [sequence, entry] : held_) {
+    send_quietly("nak while stopping", [&entry = entry] { entry.message.nak(); });
+  }
+  held_.clear();
+  const bool bounded_by_timeout = phase_ == Phase::running && current_->command.message.timeout;
+  if (phase_ != Phase::idle && !bounded_by_timeout) {
+    drain_timer_.start(millis(settings_.drain_limit));
+  }
+  if (phase_ == Phase::running) {
+    spdlog::info("stopping: waiting for {} to finish",
+                 describe(current_->command.message, current_->metadata.stream_sequence));
+  }
+  finish_drain_if_idle();
+}
+
+void Dispatcher::finish_drain_if_idle() {
+  if (!draining_ || phase_ != Phase::idle || !on_drained_) return;
+  auto drained = std::move(on_drained_);
+  on_drained_ = nullptr;
+  drained();
+}
+
+}  // namespace grid::worker
