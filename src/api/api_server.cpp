@@ -106,6 +106,12 @@ struct ApiServer::Impl {
 
 void ApiServer::Impl::install_middleware() {
   server.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  // cpp-httplib's default also sets SO_REUSEPORT, which lets a second controller bind the
+  // same port and silently share its traffic; BUG-56 wants that to fail.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server.set_payload_max_length(kMaxBodyBytes);
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();

@@ -77,8 +77,7 @@ bool process_alive(pid_t pid) {
   std::string text;
   if (!std::getline(stat, text)) return false;
   auto state_at = text.rfind(')');
-  return state_at != std::string::npos && state_at + 2 < text.size() &&
-         text[state_at + 2] != 'Z';
+  return state_at != std::string::npos && state_at + 2 < text.size() && text[state_at + 2] != 'Z';
 }
 
 }  // namespace grid::test

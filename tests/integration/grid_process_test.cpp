@@ -53,7 +53,8 @@ class GridProcessTest : public ::testing::Test {
   std::string managed_config(const std::string& name) const {
     return "nats:\n  name: " + name +
            "\n  server: {host: 127.0.0.1, port: -1}\n  jetstream: {store: " +
-           (dir_ / "store").string() + "}\ncontroller: {heartbeat_interval: 100ms}\napi: {enabled: false}\n";
+           (dir_ / "store").string() +
+           "}\ncontroller: {heartbeat_interval: 100ms}\napi: {enabled: false}\n";
   }
 
   static std::string sidecar_config(const std::string& name, const std::string& url) {
@@ -165,8 +166,8 @@ TEST_F(GridProcessTest, ManagedModeCreatesInfrastructureAndStopsCleanlyOnSigint)
 
 TEST_F(GridProcessTest, SidecarModeRegistersAndGoesOfflineOnSigterm) {
   TestEnv env;
-  auto& grid =
-      start_grid({"--config", write_config(sidecar_config("ctrl-side", env.client_url())).string()});
+  auto& grid = start_grid(
+      {"--config", write_config(sidecar_config("ctrl-side", env.client_url())).string()});
   bus::Connection connection(test_client(env.client_url()));
   bus::JetStream js(connection);
   auto online = wait_for_controller(js, "ctrl-side", "online");
@@ -192,7 +193,8 @@ TEST_F(GridProcessTest, RefusesAnIdHeldByAnotherLiveHost) {
   model::ControllerInfo other{"ctrl-dup", "some-other-host", "online", now(), now()};
   controllers.put("ctrl-dup", model::to_json_text(other));
 
-  auto& grid = start_grid({"-c", write_config(sidecar_config("ctrl-dup", env.client_url())).string()});
+  auto& grid =
+      start_grid({"-c", write_config(sidecar_config("ctrl-dup", env.client_url())).string()});
   ASSERT_EQ(grid.wait_exit(kDeadline), 1) << grid.output();
   EXPECT_NE(grid.output().find("grid: error: controller ID ctrl-dup is in use by host "
                                "some-other-host"),
