@@ -1,0 +1,90 @@
+#include "grid/cli/http_client.hpp"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+namespace grid::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool is_unreachable(httplib::Error error) {
+  return error == httplib::Error::Connection || error == httplib::Error::ConnectionTimeout;
+}
+
+// httplib names only the error class ("Connection"); say it in words.
+std::string failure_reason(httplib::Error error) {
+  switch (error) {
+    case httplib::Error::Connection:
+      return "connection failed: refused, unreachable or unknown host";
+    case httplib::Error::ConnectionTimeout:
+      return "no connection within " + std::to_string(kConnectTimeout.count()) + "s";
+    case httplib::Error::Read:
+      return "no complete answer (read failed or timed out)";
+    case httplib::Error::Write:
+      return "sending the request failed";
+    default:
+      return "HTTP client error: " + httplib::to_string(error);
+  }
+}
+
+template <typename Rep, typename Period>
+std::pair<time_t, time_t> seconds_and_micros(std::chrono::duration<Rep, Period> d) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+  return {static_cast<time_t>(micros / 1'000'000), static_cast<time_t>(micros % 1'000'000)};
+}
+
+}  // namespace
+
+ApiClient::ApiClient(std::string base_url) : base_url_(std::move(base_url)) {
+  auto scheme_end = base_url_.find("://");
+  auto scheme = base_url_.substr(0, scheme_end == std::string::npos ? 0 : scheme_end);
+  if ((scheme != "http" && scheme != "https") || base_url_.size() == scheme_end + 3) {
+    throw Error("invalid controller URL \"" + base_url_ +
+                "\": expected http://host[:port][/prefix]");
+  }
+  auto path_start = base_url_.find('/', scheme_end + 3);
+  origin_ = base_url_.substr(0, path_start);
+  prefix_ = path_start == std::string::npos ? "" : base_url_.substr(path_start);
+}
+
+HttpResponse ApiClient::get(std::string_view path, std::chrono::milliseconds extra_read_time) {
+  return exchange("GET", path, "", extra_read_time);
+}
+
+HttpResponse ApiClient::post(std::string_view path, std::string_view json_body) {
+  return exchange("POST", path, json_body, std::chrono::milliseconds{0});
+}
+
+HttpResponse ApiClient::exchange(std::string_view method, std::string_view path,
+                                 std::string_view body, std::chrono::milliseconds extra_read_time) {
+  httplib::Client client(origin_);
+  if (!client.is_valid()) throw Error("invalid controller URL \"" + base_url_ + "\"");
+  auto [connect_s, connect_us] = seconds_and_micros(kConnectTimeout);
+  auto [read_s, read_us] = seconds_and_micros(kReadTimeout + extra_read_time);
+  client.set_connection_timeout(connect_s, connect_us);
+  client.set_read_timeout(read_s, read_us);
+  client.set_write_timeout(connect_s, connect_us);
+
+  auto target = prefix_ + std::string(path);
+  auto started = Clock::now();
+  auto result = method == "GET" ? client.Get(target)
+                                : client.Post(target, body.data(), body.size(), "application/json");
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  auto what = std::string(method) + " " + std::string(path);
+  if (!result) {
+    auto reason = failure_reason(result.error());
+    spdlog::debug("{} {}: {} after {} ms", method, base_url_ + std::string(path), reason,
+                  elapsed.count());
+    if (is_unreachable(result.error())) {
+      throw TransportError(what + ": cannot reach the controller at " + base_url_ + " (" + reason +
+                           "); set --api or GRID_API");
+    }
+    throw TransportError(what + ": " + reason);
+  }
+  spdlog::debug("{} {} → {} in {} ms", method, base_url_ + std::string(path), result->status,
+                elapsed.count());
+  return {result->status, result->body};
+}
+
+}  // namespace grid::cli
