@@ -14,7 +14,7 @@ endif()
 function(grid_configure_target target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
                          -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-                         -Wnull-dereference -Wimplicit-fallthrough)
+                         -Wimplicit-fallthrough)
   if(GRID_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -167,6 +167,10 @@ natsConnection* Connection::raw() const {
   return state_->connection.get();
 }
 
+void open_nats_library() {
+  check(nats_Open(-1), "initialising the NATS library");
+}
+
 bool shutdown_nats_library(Duration timeout) {
   return nats_CloseAndWait(to_ms(timeout)) == NATS_OK;
 }

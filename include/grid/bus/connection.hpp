@@ -78,6 +78,10 @@ class Connection {
   std::unique_ptr<State> state_;
 };
 
+// Initialises nats.c's global state. Connections do it themselves; call it before building
+// Messages without any connection (tests). Throws NatsError.
+void open_nats_library();
+
 // Releases nats.c's global resources (threads, caches) and waits up to `timeout` for them to
 // end. Call once at process exit, after every bus object has been destroyed (keeps leak
 // checkers quiet). Returns false when nats.c did not finish in time.
