@@ -127,7 +127,7 @@ TEST_F(ApiTest, GetJobAndListJobs) {
 TEST_F(ApiTest, CancelRunningTerminalAndUnknownJobs) {
   json slow = {
       {"target", {{"scope", "node"}, {"value", "w1"}}},
-      {"tasks", {{{"backend", "test"}, {"action", "sleep"}, {"params", {{"duration", "30s"}}}}}}};
+      {"tasks", {{{"backend", "test"}, {"action", "sleep"}, {"params", {{"duration", "10s"}}}}}}};
   auto [status, job] = submit(slow);
   ASSERT_EQ(status, 202);
   const std::string id = job["id"];
@@ -301,6 +301,29 @@ TEST_F(ApiTest, HostileRequestsLeaveTheControllerServing) {
   const long rss_after = rss_kib(cluster_->controller().pid());
   EXPECT_LT(rss_after, rss_before + 64 * 1024)
       << "controller grew from " << rss_before << " KiB to " << rss_after << " KiB";
+}
+
+TEST(ApiQueueTest, FullQueueAnswers429) {
+  Cluster cluster("scheduler: {max_concurrent: 1, max_pending: 1}\n");
+  cluster.add_worker({"w1", {}});
+  httplib::Client client(cluster.api_url());
+  auto post = [&](const json& body) {
+    auto res = client.Post("/job", body.dump(), kJson);
+    return std::make_pair(res ? res->status : 0, res ? json::parse(res->body) : json());
+  };
+  json slow = {
+      {"tasks", {{{"backend", "test"}, {"action", "sleep"}, {"params", {{"duration", "10s"}}}}}}};
+  auto [first_status, first] = post(slow);
+  ASSERT_EQ(first_status, 202);
+  ASSERT_TRUE(wait_for([&] {
+    auto res = client.Get("/job/" + first["id"].get<std::string>());
+    return res && json::parse(res->body)["status"] == "running";
+  }));
+  auto [second_status, second] = post(slow);  // waits in the queue: the only slot is taken
+  ASSERT_EQ(second_status, 202);
+  auto [third_status, third] = post(slow);
+  EXPECT_EQ(third_status, 429);
+  EXPECT_EQ(third, (json{{"error", "queue full"}}));
 }
 
 TEST(ApiBindTest, PortInUseStopsTheControllerWithExitOne) {
