@@ -88,6 +88,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void handle_request(bus::Message& message) {
+    // Posted before stop() destroyed the subscription: leave the message alone (acking it now
+    // would use the freed subscription); the server redelivers it after its ack wait.
+    if (!accepting) return;
     const auto done = [&](bool ack) {
       if (ack) message.ack();
       if (intake) intake->release_slot();
