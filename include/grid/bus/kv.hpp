@@ -105,6 +105,9 @@ class KvStore {
   std::uint64_t publish_expecting(const std::string& key, std::string_view value,
                                   std::uint64_t expected_revision);
   std::optional<std::uint64_t> delete_marker_revision(const std::string& key);
+  // Every key of the bucket that has a message in the backing stream (values and delete
+  // markers), from the stream's subject list. One request.
+  std::vector<std::string> keys_with_messages();
   // A watch of every key and the backing stream's state read right after it started.
   std::pair<KvWatcher, StreamInfoHandle> start_watch();
 
