@@ -29,10 +29,6 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::chrono::milliseconds to_millis(Duration d) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(d);
-}
-
 }  // namespace
 
 struct Controller::Impl {
@@ -73,7 +69,7 @@ struct Controller::Impl {
         spdlog::warn("controller heartbeat failed (retried at the next tick): {}", e.what());
       }
     });
-    auto interval = to_millis(config.controller.heartbeat_interval);
+    auto interval = config.controller.heartbeat_interval;
     heartbeat_timer->start(interval, interval);
   }
 

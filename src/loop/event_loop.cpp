@@ -1,5 +1,7 @@
 #include "grid/loop/event_loop.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 namespace grid::loop {
@@ -64,10 +66,14 @@ Timer::Timer(EventLoop& loop, std::function<void()> callback)
       timer_("creating timer", this,
              [&loop](uv_timer_t* h) { return uv_timer_init(loop.get(), h); }) {}
 
-void Timer::start(std::chrono::milliseconds delay, std::chrono::milliseconds repeat) {
+void Timer::start(std::chrono::nanoseconds delay, std::chrono::nanoseconds repeat) {
+  auto whole_ms = [](std::chrono::nanoseconds d) {
+    return static_cast<uint64_t>(
+        std::max<std::int64_t>(std::chrono::ceil<std::chrono::milliseconds>(d).count(), 0));
+  };
   uv_timer_start(
       timer_.get(), [](uv_timer_t* h) { static_cast<Timer*>(h->data)->callback_(); },
-      static_cast<uint64_t>(delay.count()), static_cast<uint64_t>(repeat.count()));
+      whole_ms(delay), whole_ms(repeat));
 }
 
 void Timer::stop() { uv_timer_stop(timer_.get()); }

@@ -32,7 +32,7 @@ SubmitResult Admission::submit(const model::JobRequest& request) {
     if (queued >= static_cast<std::uint64_t>(max_pending_)) return refuse(429, "queue full");
     model::Target target = request.target;
     if (target.scope.empty()) target.scope = "all";
-    expected = match_targets(list_nodes(nodes_), target, now());
+    expected = nodes_.resolve(target, now());
     if (expected.empty()) return refuse(422, "resolving targets: " + no_match_error(target));
   } catch (const Error& e) {
     return refuse(500, std::string("admission: ") + e.what());

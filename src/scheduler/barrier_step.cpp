@@ -42,7 +42,7 @@ void BarrierStep::dispatch(const std::vector<std::string>& nodes) {
     awaiting_.insert(node);
     ++node_attempts_[node];
   }
-  timeout_timer_.start(to_timer_delay(timeout_));
+  timeout_timer_.start(timeout_);
 }
 
 void BarrierStep::on_result(const model::TaskResult& result) {
@@ -68,7 +68,7 @@ void BarrierStep::attempt_done() {
     }
   }
   if (!failed_nodes_of_attempt_.empty() && attempt_ < max_attempts_) {
-    backoff_timer_.start(to_timer_delay(retry_backoff(attempt_)));
+    backoff_timer_.start(retry_backoff(attempt_));
     return;
   }
   for (const auto& node : context_.active_nodes()) {

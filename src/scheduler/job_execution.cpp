@@ -24,7 +24,7 @@ JobExecution::~JobExecution() = default;
 
 void JobExecution::start() {
   if (const auto limit = parse_duration(stored_.job.timeout); limit && *limit > Duration{}) {
-    job_timer_.start(to_timer_delay(*limit));
+    job_timer_.start(*limit);
   }
   walk();
 }

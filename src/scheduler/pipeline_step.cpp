@@ -49,7 +49,7 @@ bool PipelineStep::dispatch(const std::string& node) {
     return false;
   }
   state.awaiting = true;
-  state.timeout_timer->start(to_timer_delay(model::effective_timeout(leaf)));
+  state.timeout_timer->start(model::effective_timeout(leaf));
   return true;
 }
 
@@ -72,7 +72,7 @@ void PipelineStep::on_node_result(const std::string& node, model::NodeResult res
   if (result.status == model::NodeResultStatus::kFailed) {
     if (state.retries < leaves_[state.current].max_retries) {
       ++state.retries;
-      state.backoff_timer->start(to_timer_delay(retry_backoff(state.retries)));
+      state.backoff_timer->start(retry_backoff(state.retries));
       return;
     }
     context_.store_result(index, node, std::move(result));

@@ -68,7 +68,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
                      post([message](Impl& self) { self.handle_request(*message); });
                    });
     check_timer.emplace(loop, [this] { check_ownership(); });
-    const auto interval = to_timer_delay(options.ownership_check_interval);
+    const auto interval = options.ownership_check_interval;
     check_timer->start(interval, interval);
     accepting = true;
   }

@@ -28,9 +28,4 @@ model::NodeResult skipped_result() {
   return node;
 }
 
-std::chrono::milliseconds to_timer_delay(Duration d) {
-  // Round up so that a timer never fires before the duration has fully elapsed.
-  return std::chrono::ceil<std::chrono::milliseconds>(d);
-}
-
 }  // namespace grid::scheduler

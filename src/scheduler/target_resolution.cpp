@@ -12,9 +12,7 @@ bool is_online(const model::NodeInfo& node, Timestamp now) {
   return node.status == "online" && now - node.last_seen < kOnlineWindow;
 }
 
-namespace {
-
-bool matches(const model::NodeInfo& node, const model::Target& target) {
+bool matches_target(const model::NodeInfo& node, const model::Target& target) {
   if (target.scope == "all") return true;
   if (target.scope == "node") return node.id == target.value;
   if (target.scope == "group") {
@@ -24,13 +22,11 @@ bool matches(const model::NodeInfo& node, const model::Target& target) {
   return false;
 }
 
-}  // namespace
-
 std::vector<std::string> match_targets(const std::vector<model::NodeInfo>& nodes,
                                        const model::Target& target, Timestamp now) {
   std::vector<std::string> ids;
   for (const auto& node : nodes) {
-    if (is_online(node, now) && matches(node, target)) ids.push_back(node.id);
+    if (is_online(node, now) && matches_target(node, target)) ids.push_back(node.id);
   }
   return ids;
 }

@@ -14,10 +14,6 @@ namespace {
 constexpr Duration kFirstPublishBackoff = std::chrono::milliseconds(250);
 constexpr Duration kMaxPublishBackoff = std::chrono::seconds(10);
 
-std::chrono::milliseconds millis(Duration d) {
-  return std::max(std::chrono::ceil<std::chrono::milliseconds>(d), std::chrono::milliseconds(1));
-}
-
 // "job 3f9c… step 2 (ping echo, sequence 17)"
 std::string describe(const model::CommandMessage& command, std::uint64_t sequence) {
   return "job " + command.job_id + " step " + std::to_string(command.task_index) + " (" +
@@ -51,7 +47,7 @@ Dispatcher::Dispatcher(loop::EventLoop& loop, bus::JetStream& js, backends::Regi
         loop_.post(
             [this, result = std::move(result)]() mutable { on_finished(std::move(result)); });
       }) {
-  const auto period = millis(settings_.progress_interval);
+  const auto period = settings_.progress_interval;
   progress_timer_.start(period, period);
 }
 
@@ -127,7 +123,7 @@ void Dispatcher::start_next() {
     spdlog::debug("running {}", describe(command.message, metadata.stream_sequence));
     phase_ = Phase::running;
     if (command.message.timeout && *command.message.timeout > Duration::zero()) {
-      overrun_timer_.start(millis(*command.message.timeout));
+      overrun_timer_.start(*command.message.timeout);
     }
     executor_.start(command);
   }
@@ -138,7 +134,7 @@ void Dispatcher::on_finished(model::TaskResult result) {
   result_ = std::move(result);
   phase_ = Phase::publishing;
   publish_backoff_ = Duration::zero();
-  if (draining_) drain_timer_.start(millis(settings_.drain_limit));
+  if (draining_) drain_timer_.start(settings_.drain_limit);
   publish();
 }
 
@@ -155,7 +151,7 @@ void Dispatcher::publish() {
     spdlog::warn("publishing the result of {} failed (retrying in {}): {}",
                  describe(current_->command.message, sequence), format_duration(publish_backoff_),
                  e.what());
-    publish_timer_.start(millis(publish_backoff_));
+    publish_timer_.start(publish_backoff_);
     return;
   }
   spdlog::debug("{}: {} in {}", describe(current_->command.message, sequence), result_->status,
@@ -215,7 +211,7 @@ void Dispatcher::drain(std::function<void()> drained) {
   held_.clear();
   const bool bounded_by_timeout = phase_ == Phase::running && current_->command.message.timeout;
   if (phase_ != Phase::idle && !bounded_by_timeout) {
-    drain_timer_.start(millis(settings_.drain_limit));
+    drain_timer_.start(settings_.drain_limit);
   }
   if (phase_ == Phase::running) {
     spdlog::info("stopping: waiting for {} to finish",

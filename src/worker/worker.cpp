@@ -25,10 +25,6 @@ namespace {
 constexpr Duration kFirstWaitBackoff = std::chrono::milliseconds(500);
 constexpr Duration kMaxWaitBackoff = std::chrono::seconds(10);
 
-std::chrono::milliseconds millis(Duration d) {
-  return std::max(std::chrono::ceil<std::chrono::milliseconds>(d), std::chrono::milliseconds(1));
-}
-
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
@@ -90,7 +86,7 @@ struct Worker::Impl {
     auto level = first ? spdlog::level::info : spdlog::level::debug;
     spdlog::log(level, "waiting for {}; next attempt in {}", waiting_for,
                 format_duration(wait_backoff));
-    retry_timer.start(millis(wait_backoff));
+    retry_timer.start(wait_backoff);
     return false;
   }
 
@@ -117,7 +113,7 @@ struct Worker::Impl {
       fetchers.push_back(std::make_unique<Fetcher>(
           *js, consumer, options.fetch_wait, [this](bus::Message m) { hand_over(std::move(m)); }));
     }
-    const auto interval = millis(config.worker.heartbeat_interval);
+    const auto interval = config.worker.heartbeat_interval;
     heartbeat_timer.start(interval, interval);
     state = State::serving;
     spdlog::info("worker {} ready: groups [{}], backends [{}], NATS {}", id(), join(groups()),

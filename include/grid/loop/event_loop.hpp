@@ -56,8 +56,9 @@ class Timer {
   Timer(EventLoop& loop, std::function<void()> callback);
   Timer(const Timer&) = delete;
   Timer& operator=(const Timer&) = delete;
-  // First call after `delay`, then every `repeat` (0 = once).
-  void start(std::chrono::milliseconds delay, std::chrono::milliseconds repeat = {});
+  // First call after `delay`, then every `repeat` (0 = once). Both are rounded up to whole
+  // milliseconds (libuv's resolution), so a timer never fires before its duration elapsed.
+  void start(std::chrono::nanoseconds delay, std::chrono::nanoseconds repeat = {});
   void stop();
 
  private:

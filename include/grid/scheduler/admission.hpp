@@ -9,6 +9,7 @@
 #include "grid/bus/kv.hpp"
 #include "grid/model/job.hpp"
 #include "grid/scheduler/job_store.hpp"
+#include "grid/scheduler/node_view.hpp"
 
 namespace grid::scheduler {
 
@@ -21,7 +22,8 @@ struct SubmitResult {
   bool accepted() const { return http_status == 202; }
 };
 
-// Thread-safe: every step is a synchronous NATS call; API threads call it directly.
+// Thread-safe: every step is a synchronous NATS call or a read of the node view; API threads
+// call it directly.
 class Admission {
  public:
   Admission(bus::JetStream& js, JobStore& jobs, bus::KvStore nodes, int max_pending);
@@ -37,7 +39,7 @@ class Admission {
  private:
   bus::JetStream& js_;
   JobStore& jobs_;
-  bus::KvStore nodes_;
+  NodeView nodes_;
   int max_pending_;
 };
 

@@ -54,6 +54,5 @@ model::NodeResult timeout_result(Duration timeout, int attempts);
 // {"status":"skipped","duration":"0s"}
 model::NodeResult skipped_result();
 
-std::chrono::milliseconds to_timer_delay(Duration d);
 
 }  // namespace grid::scheduler

@@ -17,8 +17,11 @@ inline constexpr Duration kOnlineWindow = std::chrono::minutes(2);
 
 bool is_online(const model::NodeInfo& node, Timestamp now);
 
-// The IDs of the online nodes matching `target` (all / group membership / node ID; any other
-// scope matches nothing), in the order of `nodes`. Pure.
+// Whether `node` belongs to `target` (all / group membership / node ID; any other scope
+// matches nothing), whatever its status.
+bool matches_target(const model::NodeInfo& node, const model::Target& target);
+
+// The IDs of the online nodes matching `target`, in the order of `nodes`. Pure.
 std::vector<std::string> match_targets(const std::vector<model::NodeInfo>& nodes,
                                        const model::Target& target, Timestamp now);
 
