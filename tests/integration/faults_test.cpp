@@ -171,6 +171,10 @@ TEST(FaultsTest, KilledNatsServerIsRestartedAndTheNextJobCompletes) {
       },
       kJobDeadline))
       << cluster.controller_log();
+  EXPECT_NE(cluster.controller_log().find("nats-server (pid " + std::to_string(*server) +
+                                          ") was killed by signal 9"),
+            std::string::npos)
+      << cluster.controller_log();
 
   // The API answers 500 until the controller's client has reconnected.
   std::string id;
