@@ -1,11 +1,15 @@
 #include "cluster.hpp"
 
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "grid/common/error.hpp"
 #include "test_env.hpp"
@@ -16,6 +20,13 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto kStartDeadline = 30s;
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 // The first capture of `pattern` in the process output, once it appears.
 std::string wait_for_output(ChildProcess& process, const std::regex& pattern) {
@@ -31,53 +42,218 @@ std::string wait_for_output(ChildProcess& process, const std::regex& pattern) {
   return match[1];
 }
 
+// A loopback TCP port that was free a moment ago (the kernel's choice for port 0).
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw Error("socket() failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    throw Error("cannot find a free port");
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string log_name(const std::string& base, std::size_t generation) {
+  return generation == 0 ? base + ".log" : base + "." + std::to_string(generation + 1) + ".log";
+}
+
+HttpReply reply_of(const httplib::Result& res) {
+  HttpReply reply;
+  if (!res) return reply;
+  reply.status = res->status;
+  reply.body = nlohmann::json::parse(res->body, nullptr, false);
+  return reply;
+}
+
 }  // namespace
 
+bool is_terminal(const std::string& status) {
+  return status == "completed" || status == "failed" || status == "cancelled";
+}
+
 Cluster::Cluster(const std::string& controller_yaml) : dir_(make_temp_dir("grid-cluster")) {
-  auto config = dir_ / "grid.yaml";
-  std::ofstream(config) << "nats:\n  name: ctrl-test\n  server: {host: 127.0.0.1, port: -1}\n"
-                        << "  jetstream: {store: " << (dir_ / "store").string() << "}\n"
-                        << "api: {host: 127.0.0.1, port: 0}\n"
-                        << controller_yaml;
+  controller_config_ = dir_ / "grid.yaml";
+  std::ofstream(controller_config_)
+      << "nats:\n  name: ctrl-test\n  server: {host: 127.0.0.1, port: " << free_port() << "}\n"
+      << "  jetstream: {store: " << (dir_ / "store").string() << "}\n"
+      << "api: {host: 127.0.0.1, port: 0}\n"
+      << controller_yaml;
+  start_controller();
+}
+
+Cluster::~Cluster() {
+  for (auto& [name, worker] : workers_) {
+    worker.process->signal(SIGCONT);  // a test may have left it stopped
+    worker.process->signal(SIGTERM);
+  }
+  for (auto& [name, worker] : workers_) worker.process->wait_exit(kStartDeadline);
+  controller_->signal(SIGTERM);
+  controller_->wait_exit(kStartDeadline);
+  if (std::getenv("GRID_KEEP_CLUSTER") != nullptr) return;  // logs for post-mortems
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+void Cluster::start_controller() {
+  controller_logs_.push_back(dir_ / log_name("grid", controller_logs_.size()));
   controller_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{binary("grid").string(), "-c", config.string()}, dir_ / "grid.log");
+      std::vector<std::string>{binary("grid").string(), "-c", controller_config_.string()},
+      controller_logs_.back());
   nats_url_ = wait_for_output(*controller_, std::regex(R"(nats-server ready at (nats://\S+))"));
   api_url_ = "http://127.0.0.1:" +
              wait_for_output(*controller_, std::regex(R"(API listening on http://\S+:(\d+))"));
 }
 
-Cluster::~Cluster() {
-  for (auto& worker : workers_) worker->signal(SIGTERM);
-  for (auto& worker : workers_) worker->wait_exit(kStartDeadline);
-  controller_->signal(SIGTERM);
-  controller_->wait_exit(kStartDeadline);
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
+void Cluster::restart_controller(int signum) {
+  const auto server = nats_server_pid();
+  controller_->signal(signum);
+  if (!controller_->wait_exit(kStartDeadline)) throw Error("grid did not exit");
+  // The managed server dies with its parent (PR_SET_PDEATHSIG); its port must be free again.
+  if (server && !wait_for([&] { return !process_alive(*server); }, kStartDeadline)) {
+    throw Error("the managed nats-server outlived the controller");
+  }
+  start_controller();
 }
 
-ChildProcess& Cluster::add_worker(const WorkerSpec& spec) {
-  auto config = dir_ / (spec.name + ".yaml");
-  std::ofstream out(config);
+std::string Cluster::controller_log() const {
+  std::string text;
+  for (const auto& log : controller_logs_) text += read_file(log);
+  return text;
+}
+
+std::optional<pid_t> Cluster::nats_server_pid() const {
+  static const std::regex pid_line(R"(nats-server (?:ready at \S+ \(pid|restarted \(pid) (\d+))");
+  const std::string text = read_file(controller_logs_.back());
+  std::optional<pid_t> last;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), pid_line);
+       it != std::sregex_iterator(); ++it) {
+    last = static_cast<pid_t>(std::stoi((*it)[1]));
+  }
+  return last;
+}
+
+ChildProcess& Cluster::add_worker(const WorkerSpec& spec,
+                                  const std::filesystem::path& path_prefix) {
+  if (workers_.count(spec.name) != 0) throw Error("worker " + spec.name + " exists already");
+  Worker& worker = workers_[spec.name];
+  worker.spec = spec;
+  worker.path_prefix = path_prefix;
+  worker.config = dir_ / (spec.name + ".yaml");
+  std::ofstream out(worker.config);
   out << "nats:\n  name: " << spec.name << "\n  client: {urls: [\"" << nats_url_ << "\"]}\n"
       << "worker:\n  heartbeat_interval: 1s\n  groups: [";
   for (std::size_t i = 0; i < spec.groups.size(); ++i) out << (i ? ", " : "") << spec.groups[i];
   out << "]\n";
   out.close();
-  workers_.push_back(std::make_unique<ChildProcess>(
-      std::vector<std::string>{binary("gridw").string(), "-c", config.string()},
-      dir_ / (spec.name + ".log")));
-  httplib::Client client(api_url_);
+  return start_worker(worker);
+}
+
+ChildProcess& Cluster::start_worker(Worker& worker) {
+  const auto& spec = worker.spec;
+  std::vector<std::string> argv;
+  if (!worker.path_prefix.empty()) {
+    const char* path = std::getenv("PATH");
+    argv = {"/usr/bin/env", "PATH=" + worker.path_prefix.string() + ":" + (path ? path : "")};
+  }
+  for (const auto& arg : {binary("gridw").string(), std::string("-d"), std::string("-c"),
+                          worker.config.string()}) {
+    argv.push_back(arg);
+  }
+  worker.logs.push_back(dir_ / log_name(spec.name, worker.logs.size()));
+  worker.process = std::make_unique<ChildProcess>(argv, worker.logs.back());
+  wait_for_output(*worker.process, std::regex("(worker " + spec.name + " ready)"));
   bool online = wait_for(
       [&] {
-        auto res = client.Get("/node/" + spec.name);
-        if (!res || res->status != 200) return false;
-        auto node = nlohmann::json::parse(res->body, nullptr, false);
-        return !node.is_discarded() && node.value("status", "") == "online";
+        auto node = get("/node/" + spec.name);
+        return node.status == 200 && node.body.is_object() &&
+               node.body.value("status", "") == "online";
       },
       kStartDeadline);
-  if (!online)
-    throw Error("worker " + spec.name + " did not come online:\n" + workers_.back()->output());
-  return *workers_.back();
+  if (!online) {
+    throw Error("worker " + spec.name + " did not come online:\n" + worker.process->output());
+  }
+  return *worker.process;
+}
+
+ChildProcess& Cluster::worker(const std::string& name) {
+  return *workers_.at(name).process;
+}
+
+std::optional<int> Cluster::stop_worker(const std::string& name, int signum) {
+  auto& process = *workers_.at(name).process;
+  process.signal(signum);
+  return process.wait_exit(kStartDeadline);
+}
+
+ChildProcess& Cluster::restart_worker(const std::string& name) {
+  Worker& worker = workers_.at(name);
+  if (!worker.process->wait_exit(0ms)) throw Error("worker " + name + " is still running");
+  return start_worker(worker);
+}
+
+std::string Cluster::worker_log(const std::string& name) const {
+  std::string text;
+  for (const auto& log : workers_.at(name).logs) text += read_file(log);
+  return text;
+}
+
+int Cluster::runs(const std::string& worker_name, const std::string& job, int step) const {
+  const std::string needle = "running job " + job + " step " + std::to_string(step) + " (";
+  const std::string text = worker_log(worker_name);
+  int count = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+HttpReply Cluster::get(const std::string& path) const {
+  httplib::Client client(api_url_);
+  client.set_connection_timeout(5s);
+  client.set_read_timeout(10s);
+  return reply_of(client.Get(path));
+}
+
+HttpReply Cluster::post(const std::string& path, const nlohmann::json& body) const {
+  httplib::Client client(api_url_);
+  client.set_connection_timeout(5s);
+  client.set_read_timeout(10s);
+  return reply_of(client.Post(path, body.dump(), "application/json"));
+}
+
+std::string Cluster::submit(const nlohmann::json& request) const {
+  auto reply = post("/job", request);
+  if (reply.status != 202 || !reply.body.is_object() || !reply.body.contains("id")) {
+    throw Error("POST /job answered " + std::to_string(reply.status) + ": " +
+                reply.body.dump() + " for " + request.dump());
+  }
+  return reply.body["id"].get<std::string>();
+}
+
+nlohmann::json Cluster::wait_terminal(const std::string& id,
+                                      std::chrono::milliseconds deadline) const {
+  nlohmann::json job;
+  wait_for(
+      [&] {
+        // Long-poll in slices so that a restarted controller (new API port) is followed.
+        httplib::Client client(api_url_);
+        client.set_connection_timeout(2s);
+        client.set_read_timeout(10s);
+        auto res = client.Get("/job/" + id + "?wait=3s");
+        if (!res || res->status != 200) return false;
+        auto body = nlohmann::json::parse(res->body, nullptr, false);
+        if (body.is_discarded()) return false;
+        job = std::move(body);
+        return is_terminal(job.value("status", ""));
+      },
+      deadline);
+  return job;
 }
 
 }  // namespace grid::test
