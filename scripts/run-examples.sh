@@ -13,13 +13,14 @@
 #               With --api only gridc is used (from DIR, else from PATH).
 #   FILE...     job files to run (default: every examples/*.yaml)
 #
-# An example with `# expect: cancel-after=<d>` is submitted without waiting, cancelled with
-# `gridc job cancel` after <d>, then followed until it is terminal; every other example runs
-# with `gridc job run -f FILE --wait`, whose exit status must match (0 for completed, else 1).
+# Every example runs with `gridc job run -f FILE --wait`, whose exit status must match (0 for
+# completed, else 1), except those with `# expect: cancel-after=<d>`: they are submitted
+# without waiting, cancelled with `gridc job cancel` after <d>, followed until terminal, and
+# run after all the others.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-usage() { sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,/^set /{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"; }
 die() { echo "run-examples: error: $*" >&2; exit 2; }
 
 api=${GRID_API:-}
@@ -115,7 +116,12 @@ run_one() {
 
 printf '%-26s %-6s %-10s %7s  %s\n' EXAMPLE RESULT STATUS TIME DETAIL >"$work/table"
 failed=0
-for i in "${!files[@]}"; do
+# Examples that cancel a job run last: their workers keep running the cancelled command for
+# a while (workers are not told), which would only delay the examples after them.
+order=()
+for i in "${!files[@]}"; do [[ ${plans[i]} == *"cancel-after=" ]] && order+=("$i"); done
+for i in "${!files[@]}"; do [[ ${plans[i]} == *"cancel-after=" ]] || order+=("$i"); done
+for i in "${order[@]}"; do
   f=${files[i]}
   name=$(basename "$f" .yaml)
   echo "== $name"
@@ -139,9 +145,20 @@ done
 echo
 cat "$work/table"
 echo
+status=0
 if [ $failed -gt 0 ]; then
   [ -z "$api" ] && cluster_logs
   echo "run-examples: $failed of ${#files[@]} examples FAILED"
-  exit 1
+  status=1
 fi
-echo "run-examples: all ${#files[@]} examples passed"
+if [ -z "$api" ]; then
+  # Our own cluster must also stop cleanly (no crash or sanitizer report at shutdown).
+  if cluster_stop; then
+    echo "run-examples: the cluster stopped cleanly"
+  else
+    echo "run-examples: FAILED: a cluster process did not exit with status 0 (see above)"
+    status=1
+  fi
+fi
+[ $status -ne 0 ] || echo "run-examples: all ${#files[@]} examples passed"
+exit $status

@@ -7,7 +7,8 @@
 #   trap cluster_stop EXIT; trap 'exit 130' INT TERM
 #   cluster_start build/release/cmd     # exports GRID_API; sets CLUSTER_DIR, CLUSTER_GRIDC
 #   cluster_logs                        # the last lines of every log (after a failure)
-#   cluster_stop                        # workers first, then the controller; idempotent
+#   cluster_stop                        # workers first, then the controller; idempotent;
+#                                       # returns 1 if a process did not exit with status 0
 #
 # The caller must trap EXIT with cluster_stop before calling cluster_start, so that no process
 # is left behind whatever happens (errors, Ctrl-C, SIGTERM).
@@ -18,6 +19,7 @@ PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3 || true)}
 CLUSTER_DIR=""
 CLUSTER_GRIDC=""
 cluster_pids=()
+cluster_names=()  # the log name of each process in cluster_pids
 
 # Prints a TCP port that is free on 127.0.0.1 right now (the kernel picks it).
 cluster_free_port() {
@@ -40,7 +42,7 @@ cluster_start() {
   command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] ||
     { echo "cluster: nats-server is required (scripts/install-deps.sh)" >&2; exit 1; }
   CLUSTER_GRIDC=$bin/gridc/gridc
-  CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/grid-cluster.XXXXXX")
+  CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/grid-local-cluster.XXXXXX")
 
   local api_port nats_port
   api_port=$(cluster_free_port)
@@ -57,6 +59,7 @@ YAML
   echo "cluster: starting grid (managed nats-server on 127.0.0.1:$nats_port, API $GRID_API)"
   "$bin/grid/grid" --config "$CLUSTER_DIR/grid.yaml" >"$CLUSTER_DIR/grid.log" 2>&1 &
   cluster_pids+=($!)
+  cluster_names+=(grid)
   local i
   for i in $(seq 300); do
     grep -q "ready: NATS" "$CLUSTER_DIR/grid.log" && break
@@ -79,6 +82,7 @@ worker: {groups: [${spec##*:}], heartbeat_interval: 5s}
 YAML
     "$bin/gridw/gridw" --config "$CLUSTER_DIR/$name.yaml" >"$CLUSTER_DIR/$name.log" 2>&1 &
     cluster_pids+=($!)
+    cluster_names+=("$name")
   done
 
   echo "cluster: waiting for the workers ${CLUSTER_WORKERS[*]%%:*}"
@@ -111,22 +115,33 @@ cluster_logs() {
 
 # Stops every process of the cluster (workers first: they drain and go offline; then the
 # controller, which stops its nats-server), each with SIGTERM and after 15 s SIGKILL, and
-# removes the temporary directory.
+# removes the temporary directory. A process that exits with a status other than 0 (a crash,
+# a sanitizer report) is reported with the end of its log, and makes the return status 1.
 cluster_stop() {
-  local i pid t
+  local i pid t rc bad=0
   for ((i = ${#cluster_pids[@]} - 1; i >= 0; i--)); do
     pid=${cluster_pids[i]}
-    kill -TERM "$pid" 2>/dev/null || continue
+    kill -TERM "$pid" 2>/dev/null || true
     for t in $(seq 150); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
-    kill -KILL "$pid" 2>/dev/null && echo "cluster: process $pid killed after 15 s" >&2
-    wait "$pid" 2>/dev/null || true
+    if kill -KILL "$pid" 2>/dev/null; then
+      echo "cluster: ${cluster_names[i]} (pid $pid) killed: still running 15 s after SIGTERM" >&2
+    fi
+    rc=0
+    wait "$pid" 2>/dev/null || rc=$?
+    if [ "$rc" -ne 0 ]; then
+      bad=1
+      echo "cluster: ${cluster_names[i]} exited with status $rc; the end of its log:" >&2
+      tail -n 40 "$CLUSTER_DIR/${cluster_names[i]}.log" >&2 || true
+    fi
   done
   cluster_pids=()
+  cluster_names=()
   if [ -n "$CLUSTER_DIR" ]; then
     rm -rf "$CLUSTER_DIR"
     CLUSTER_DIR=""
   fi
+  return $bad
 }
