@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libnats-dev libuv1-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev
   libspdlog-dev libcli11-dev libgtest-dev
-  nats-server curl procps
+  nats-server curl procps python3
 )
 
 missing=()
