@@ -3,6 +3,8 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include "grid/common/security.hpp"
+
 namespace grid::cli {
 namespace {
 
@@ -87,16 +89,16 @@ HttpResponse ApiClient::exchange(std::string_view method, std::string_view path,
   auto what = std::string(method) + " " + std::string(path);
   if (!result) {
     auto reason = failure_reason(result.error());
-    spdlog::debug("{} {}: {} after {} ms", method, base_url_ + std::string(path), reason,
-                  elapsed.count());
+    spdlog::debug("{} {}: {} after {} ms", method, redact_url(base_url_) + std::string(path),
+                  reason, elapsed.count());
     if (is_unreachable(result.error())) {
-      throw TransportError(what + ": cannot reach the controller at " + base_url_ + " (" + reason +
-                           "); set --api or GRID_API");
+      throw TransportError(what + ": cannot reach the controller at " + redact_url(base_url_) +
+                           " (" + reason + "); set --api or GRID_API");
     }
     throw TransportError(what + ": " + reason);
   }
-  spdlog::debug("{} {} → {} in {} ms", method, base_url_ + std::string(path), result->status,
-                elapsed.count());
+  spdlog::debug("{} {} → {} in {} ms", method, redact_url(base_url_) + std::string(path),
+                result->status, elapsed.count());
   if (result->status == 401) {
     throw Error(what + ": the controller refused the request (401 Unauthorized): " +
                 (security_.token.empty() ? "it requires an API token; set --token or GRID_TOKEN"
