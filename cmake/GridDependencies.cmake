@@ -5,6 +5,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(NATS REQUIRED IMPORTED_TARGET libnats)      # libnats-dev (nats.c 3.4)
 pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)       # libuv1-dev
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib) # libcpp-httplib-dev
+find_package(OpenSSL 3 REQUIRED)                               # libssl-dev (httplib HTTPS)
 find_package(nlohmann_json 3.11 REQUIRED)                      # nlohmann-json3-dev
 find_package(yaml-cpp REQUIRED)                                # libyaml-cpp-dev
 find_package(spdlog REQUIRED)                                  # libspdlog-dev

@@ -11,6 +11,7 @@
 #include "grid/api/nats_stats.hpp"
 #include "grid/bus/error.hpp"
 #include "grid/common/error.hpp"
+#include "grid/common/security.hpp"
 #include "grid/common/token.hpp"
 #include "grid/model/controller_info.hpp"
 #include "grid/model/json.hpp"
@@ -64,7 +65,8 @@ constexpr RouteShape kRoutes[] = {{R"(/status)", "GET"},     {R"(/job)", "POST"}
                                   {R"(/job/[^/]+)", "GET"},  {R"(/job/[^/]+/cancel)", "POST"},
                                   {R"(/jobs)", "GET"},       {R"(/nodes)", "GET"},
                                   {R"(/node/[^/]+)", "GET"}, {R"(/controllers)", "GET"},
-                                  {R"(/nats)", "GET"}};
+                                  {R"(/nats)", "GET"},       {R"(/healthz)", "GET"},
+                                  {R"(/readyz)", "GET"}};
 
 const RouteShape* route_of(const std::string& path) {
   static const auto patterns = [] {
@@ -78,13 +80,75 @@ const RouteShape* route_of(const std::string& path) {
   return nullptr;
 }
 
+// Endpoints answered without a token (probes of load balancers and orchestrators).
+bool is_open_path(const std::string& path) {
+  return path == "/healthz" || path == "/readyz";
+}
+
+// The bearer token of the Authorization header, or nullopt without one.
+std::optional<std::string> bearer_token(const httplib::Request& req) {
+  if (!req.has_header("Authorization")) return std::nullopt;
+  const std::string value = req.get_header_value("Authorization");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (value.size() < kScheme.size()) return std::string();
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) !=
+        std::tolower(static_cast<unsigned char>(kScheme[i]))) {
+      return std::string();
+    }
+  }
+  const auto start = value.find_first_not_of(' ', kScheme.size());
+  return start == std::string::npos ? std::string() : value.substr(start);
+}
+
+// Every configured token is compared (constant time each), so the answer time does not tell
+// which one was close.
+bool token_accepted(const std::vector<std::string>& tokens, const std::string& presented) {
+  bool accepted = false;
+  for (const auto& token : tokens) accepted |= constant_time_equal(token, presented);
+  return accepted;
+}
+
+// The first leaf outside `allow`, as "phase[0].tasks[1]: apt.install is not allowed ...".
+std::optional<std::string> disallowed_leaf(const std::vector<model::Phase>& phases,
+                                           const std::vector<std::string>& allow,
+                                           const std::string& prefix) {
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const auto& phase = phases[i];
+    const std::string path = prefix.empty() ? "phase[" + std::to_string(i) + "]"
+                                            : prefix + ".tasks[" + std::to_string(i) + "]";
+    if (!phase.backend.empty() && !is_allowed(allow, phase.backend, phase.action)) {
+      return path + ": " + phase.backend + "." + phase.action +
+             " is not allowed by scheduler.allow " + describe_allow_list(allow);
+    }
+    if (auto found = disallowed_leaf(phase.tasks, allow, path)) return found;
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<httplib::Server> make_server(const config::ApiConfig& config) {
+  if (config.tls.cert.empty()) return std::make_unique<httplib::Server>();
+  auto server =
+      std::make_unique<httplib::SSLServer>(config.tls.cert.c_str(), config.tls.key.c_str());
+  if (!server->is_valid()) {
+    throw Error("API: cannot use the certificate " + config.tls.cert + " and key " +
+                config.tls.key + " (api.tls): unreadable, not PEM, or not a matching pair");
+  }
+  return server;
+}
+
 }  // namespace
 
 struct ApiServer::Impl {
   Impl(const config::ApiConfig& c, ApiServices s)
-      : config(c), services(std::move(s)), waiter(services.connection, services.jobs) {}
+      : config(c),
+        services(std::move(s)),
+        waiter(services.connection, services.jobs),
+        server(make_server(config)) {}
 
   void install_middleware();
+  // Handles the request when it lacks a valid token (401); returns whether it did.
+  bool refuse_unauthenticated(const httplib::Request& req, httplib::Response& res) const;
   void install_routes();
   void get_job(const httplib::Request& req, httplib::Response& res);
   void list_jobs(const httplib::Request& req, httplib::Response& res);
@@ -99,21 +163,36 @@ struct ApiServer::Impl {
   config::ApiConfig config;
   ApiServices services;
   JobWaiter waiter;
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> server;
   std::thread thread;
   int bound_port = 0;
 };
 
+bool ApiServer::Impl::refuse_unauthenticated(const httplib::Request& req,
+                                             httplib::Response& res) const {
+  if (config.tokens.empty() || is_open_path(req.path)) return false;
+  const auto presented = bearer_token(req);
+  if (presented && !presented->empty() && token_accepted(config.tokens, *presented)) return false;
+  // The presented value is never logged or echoed.
+  spdlog::debug("api: {} {} refused: {}", req.method, req.path,
+                presented ? "invalid bearer token" : "no bearer token");
+  res.set_header("WWW-Authenticate", presented ? R"(Bearer realm="grid", error="invalid_token")"
+                                               : R"(Bearer realm="grid")");
+  send_error(res, 401,
+             presented ? "invalid API token" : "missing API token (Authorization: Bearer <token>)");
+  return true;
+}
+
 void ApiServer::Impl::install_middleware() {
-  server.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  server->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   // cpp-httplib's default also sets SO_REUSEPORT, which lets a second controller bind the
   // same port and silently share its traffic; BUG-56 wants that to fail.
-  server.set_socket_options([](socket_t sock) {
+  server->set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  server.set_payload_max_length(kMaxBodyBytes);
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  server->set_payload_max_length(kMaxBodyBytes);
+  server->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
     if (req.method == "OPTIONS") {  // CORS pre-flight (§10.1)
       const auto* route = route_of(req.path);
@@ -127,16 +206,17 @@ void ApiServer::Impl::install_middleware() {
       }
       return httplib::Server::HandlerResponse::Handled;
     }
+    if (refuse_unauthenticated(req, res)) return httplib::Server::HandlerResponse::Handled;
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  server->set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     if (req.has_header("Origin")) {
       res.set_header("Access-Control-Allow-Origin", "*");
       res.set_header("Vary", "Origin");
     }
   });
   // Every error answer is JSON, including the ones cpp-httplib produces itself.
-  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  server->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404 && route_of(req.path) != nullptr) {
       send_error(res, 405, "method " + req.method + " not allowed on " + req.path);
@@ -148,7 +228,7 @@ void ApiServer::Impl::install_middleware() {
       send_error(res, res.status, "HTTP error " + std::to_string(res.status));
     }
   });
-  server.set_exception_handler(
+  server->set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "internal error";
         try {
@@ -160,7 +240,7 @@ void ApiServer::Impl::install_middleware() {
         spdlog::error("api: {} {} failed: {}", req.method, req.path, what);
         send_error(res, 500, what);
       });
-  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+  server->set_logger([](const httplib::Request& req, const httplib::Response& res) {
     auto elapsed = std::chrono::steady_clock::now() - request_started;
     spdlog::debug("api: {} {} {} {:.3f} ms", req.method, req.path, res.status,
                   std::chrono::duration<double, std::milli>(elapsed).count());
@@ -263,6 +343,11 @@ void ApiServer::Impl::post_job(const httplib::Request& req, httplib::Response& r
   } catch (const Error& e) {
     return send_error(res, 400, e.what());
   }
+  if (services.allow) {
+    if (auto problem = disallowed_leaf(request.tasks, *services.allow, "")) {
+      return send_error(res, 400, *problem);
+    }
+  }
   auto outcome = services.scheduler.submit(request);
   if (!outcome.accepted()) return send_error(res, outcome.http_status, outcome.error);
   send_json(res, 202, model::encode(*outcome.job));
@@ -279,7 +364,20 @@ void ApiServer::Impl::cancel_job(const httplib::Request& req, httplib::Response&
 }
 
 void ApiServer::Impl::install_routes() {
-  server.Get("/status", [this](const httplib::Request&, httplib::Response& res) {
+  server->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, Json{{"status", "ok"}});
+  });
+  server->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    std::optional<std::string> failing;
+    if (services.readiness) {
+      failing = services.readiness();
+    } else if (!services.connection.connected()) {
+      failing = "nats: not connected";
+    }
+    if (failing) return send_json(res, 503, Json{{"status", "unavailable"}, {"error", *failing}});
+    send_json(res, 200, Json{{"status", "ready"}});
+  });
+  server->Get("/status", [this](const httplib::Request&, httplib::Response& res) {
     try {
       auto entry = services.cluster.get("status");
       if (!entry) return send_error(res, 500, "reading cluster status: nats: key not found");
@@ -288,24 +386,24 @@ void ApiServer::Impl::install_routes() {
       send_error(res, 500, std::string("reading cluster status: ") + e.what());
     }
   });
-  server.Post("/job", [this](const auto& req, auto& res) { post_job(req, res); });
-  server.Get(R"(/job/([^/]+))", [this](const auto& req, auto& res) { get_job(req, res); });
-  server.Post(R"(/job/([^/]+)/cancel)",
-              [this](const auto& req, auto& res) { cancel_job(req, res); });
-  server.Get("/jobs", [this](const auto& req, auto& res) { list_jobs(req, res); });
-  server.Get("/nodes", [this](const httplib::Request&, httplib::Response& res) {
+  server->Post("/job", [this](const auto& req, auto& res) { post_job(req, res); });
+  server->Get(R"(/job/([^/]+))", [this](const auto& req, auto& res) { get_job(req, res); });
+  server->Post(R"(/job/([^/]+)/cancel)",
+               [this](const auto& req, auto& res) { cancel_job(req, res); });
+  server->Get("/jobs", [this](const auto& req, auto& res) { list_jobs(req, res); });
+  server->Get("/nodes", [this](const httplib::Request&, httplib::Response& res) {
     list_bucket(services.nodes, "node", res,
                 [](std::string_view text) { return model::parse_node_info(text); });
   });
-  server.Get(R"(/node/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+  server->Get(R"(/node/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     get_entry(services.nodes, "node", req.matches[1], res,
               [](std::string_view text) { return model::parse_node_info(text); });
   });
-  server.Get("/controllers", [this](const httplib::Request&, httplib::Response& res) {
+  server->Get("/controllers", [this](const httplib::Request&, httplib::Response& res) {
     list_bucket(services.controllers, "controller", res,
                 [](std::string_view text) { return model::parse_controller_info(text); });
   });
-  server.Get("/nats", [this](const httplib::Request&, httplib::Response& res) {
+  server->Get("/nats", [this](const httplib::Request&, httplib::Response& res) {
     auto stats = fetch_nats_stats(services.monitoring_url);
     send_json(res, stats.status, stats.body);
   });
@@ -325,23 +423,25 @@ void ApiServer::start() {
   auto& s = *impl_;
   const std::string where = s.config.host + ":" + std::to_string(s.config.port);
   if (s.config.port == 0) {
-    s.bound_port = s.server.bind_to_any_port(s.config.host);
-  } else if (s.server.bind_to_port(s.config.host, s.config.port)) {
+    s.bound_port = s.server->bind_to_any_port(s.config.host);
+  } else if (s.server->bind_to_port(s.config.host, s.config.port)) {
     s.bound_port = s.config.port;
   }
   if (s.bound_port <= 0) {
     throw Error("API: cannot listen on " + where +
                 " (address in use or not available); set api.host/api.port or api.enabled: false");
   }
-  s.thread = std::thread([&s] { s.server.listen_after_bind(); });
-  spdlog::info("API listening on http://{}:{}", s.config.host, s.bound_port);
+  s.thread = std::thread([&s] { s.server->listen_after_bind(); });
+  spdlog::info("API listening on {}://{}:{}{}", s.config.tls.cert.empty() ? "http" : "https",
+               s.config.host, s.bound_port,
+               s.config.tokens.empty() ? "" : " (bearer tokens required)");
 }
 
 void ApiServer::stop() {
   auto& s = *impl_;
   if (!s.thread.joinable()) return;
   s.waiter.shutdown();
-  s.server.stop();
+  s.server->stop();
   s.thread.join();
 }
 

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "grid/bus/error.hpp"
+#include "grid/common/security.hpp"
 
 namespace grid::bus {
 namespace {
@@ -16,7 +17,7 @@ int64_t to_ms(Duration d) {
 
 std::string join_urls(const std::vector<std::string>& urls) {
   std::string out;
-  for (const auto& url : urls) out += (out.empty() ? "" : ",") + url;
+  for (const auto& url : urls) out += (out.empty() ? "" : ",") + redact_url(url);
   return out;
 }
 
@@ -72,6 +73,23 @@ struct Connection::State {
     check(natsOptions_SetReconnectWait(raw, to_ms(options.reconnect_wait)),
           "setting reconnect wait");
     check(natsOptions_SetSendAsap(raw, options.send_asap), "setting SendAsap");
+    if (!options.token.empty()) {
+      check(natsOptions_SetToken(raw, options.token.c_str()), "setting NATS token");
+    } else if (!options.user.empty()) {
+      check(natsOptions_SetUserInfo(raw, options.user.c_str(), options.password.c_str()),
+            "setting NATS user");
+    }
+    if (options.secure) {
+      check(natsOptions_SetSecure(raw, true), "enabling NATS TLS");
+      if (!options.ca.empty()) {
+        check(natsOptions_LoadCATrustedCertificates(raw, options.ca.c_str()),
+              "loading NATS CA " + options.ca);
+      }
+      if (!options.cert.empty()) {
+        check(natsOptions_LoadCertificatesChain(raw, options.cert.c_str(), options.key.c_str()),
+              "loading NATS client certificate " + options.cert);
+      }
+    }
     check(natsOptions_SetDisconnectedCB(raw, on_disconnected, this), "setting callbacks");
     check(natsOptions_SetReconnectedCB(raw, on_reconnected, this), "setting callbacks");
     check(natsOptions_SetClosedCB(raw, on_closed, this), "setting callbacks");
@@ -142,6 +160,22 @@ std::string Connection::connected_url() const {
   char buffer[256] = {};
   if (natsConnection_GetConnectedUrl(raw(), buffer, sizeof buffer) != NATS_OK) return "";
   return buffer;
+}
+
+std::string Connection::last_error() const {
+  const char* text = nullptr;
+  const natsStatus status = natsConnection_GetLastError(raw(), &text);
+  if (status == NATS_OK) return "";
+  return text != nullptr && *text != '\0' ? text : natsStatus_GetText(status);
+}
+
+bool Connection::auth_refused() const {
+  const char* text = nullptr;
+  const natsStatus status = natsConnection_GetLastError(raw(), &text);
+  if (status == NATS_CONNECTION_AUTH_FAILED) return true;
+  const std::string message = text != nullptr ? text : "";
+  return message.find("Authorization Violation") != std::string::npos ||
+         message.find("Authentication") != std::string::npos;
 }
 
 void Connection::publish(const std::string& subject, std::string_view data) {

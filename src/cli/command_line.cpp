@@ -31,6 +31,9 @@ std::optional<Invocation> parse_command_line(const std::vector<std::string>& arg
       ->envname("GRID_API")
       ->capture_default_str();
   app.add_flag("-d,--debug", invocation.debug, "debug logging");
+  app.add_option("--token", invocation.token, "API bearer token")->envname("GRID_TOKEN");
+  app.add_option("--ca", invocation.ca, "CA certificate (PEM) to verify an https controller")
+      ->envname("GRID_CA");
   app.require_subcommand(1);
 
   auto* job = app.add_subcommand("job", "submit, inspect and cancel jobs")->require_subcommand(1);

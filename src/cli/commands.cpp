@@ -152,7 +152,7 @@ int cancel_job(const std::string& id, ApiClient& client, Console& console) {
 }  // namespace
 
 int execute(const Invocation& invocation, Console& console) {
-  ApiClient client(invocation.api);
+  ApiClient client(invocation.api, ClientSecurity{invocation.token, invocation.ca});
   const Decoder<model::Job> job = [](const nlohmann::json& json) {
     return model::decode_job(json);
   };

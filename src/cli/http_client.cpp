@@ -3,6 +3,8 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include "grid/common/security.hpp"
+
 namespace grid::cli {
 namespace {
 
@@ -23,6 +25,12 @@ std::string failure_reason(httplib::Error error) {
       return "no complete answer (read failed or timed out)";
     case httplib::Error::Write:
       return "sending the request failed";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed";
+    case httplib::Error::SSLServerVerification:
+      return "the controller's certificate was not trusted (set --ca or GRID_CA)";
+    case httplib::Error::SSLLoadingCerts:
+      return "cannot load the CA certificates (--ca/GRID_CA)";
     default:
       return "HTTP client error: " + httplib::to_string(error);
   }
@@ -36,7 +44,8 @@ std::pair<time_t, time_t> seconds_and_micros(std::chrono::duration<Rep, Period> 
 
 }  // namespace
 
-ApiClient::ApiClient(std::string base_url) : base_url_(std::move(base_url)) {
+ApiClient::ApiClient(std::string base_url, ClientSecurity security)
+    : base_url_(std::move(base_url)), security_(std::move(security)) {
   auto scheme_end = base_url_.find("://");
   auto scheme = base_url_.substr(0, scheme_end == std::string::npos ? 0 : scheme_end);
   if ((scheme != "http" && scheme != "https") || base_url_.size() == scheme_end + 3) {
@@ -65,6 +74,12 @@ HttpResponse ApiClient::exchange(std::string_view method, std::string_view path,
   client.set_connection_timeout(connect_s, connect_us);
   client.set_read_timeout(read_s, read_us);
   client.set_write_timeout(connect_s, connect_us);
+  if (!security_.token.empty()) client.set_bearer_token_auth(security_.token.c_str());
+  if (origin_.starts_with("https://")) {
+    client.enable_server_certificate_verification(true);
+    // Without --ca, cpp-httplib uses OpenSSL's default verify paths (the system store).
+    if (!security_.ca.empty()) client.set_ca_cert_path(security_.ca.c_str());
+  }
 
   auto target = prefix_ + std::string(path);
   auto started = Clock::now();
@@ -74,16 +89,22 @@ HttpResponse ApiClient::exchange(std::string_view method, std::string_view path,
   auto what = std::string(method) + " " + std::string(path);
   if (!result) {
     auto reason = failure_reason(result.error());
-    spdlog::debug("{} {}: {} after {} ms", method, base_url_ + std::string(path), reason,
-                  elapsed.count());
+    spdlog::debug("{} {}: {} after {} ms", method, redact_url(base_url_) + std::string(path),
+                  reason, elapsed.count());
     if (is_unreachable(result.error())) {
-      throw TransportError(what + ": cannot reach the controller at " + base_url_ + " (" + reason +
-                           "); set --api or GRID_API");
+      throw TransportError(what + ": cannot reach the controller at " + redact_url(base_url_) +
+                           " (" + reason + "); set --api or GRID_API");
     }
     throw TransportError(what + ": " + reason);
   }
-  spdlog::debug("{} {} → {} in {} ms", method, base_url_ + std::string(path), result->status,
-                elapsed.count());
+  spdlog::debug("{} {} → {} in {} ms", method, redact_url(base_url_) + std::string(path),
+                result->status, elapsed.count());
+  if (result->status == 401) {
+    throw Error(what + ": the controller refused the request (401 Unauthorized): " +
+                (security_.token.empty() ? "it requires an API token; set --token or GRID_TOKEN"
+                                         : "the API token was not accepted; check --token or "
+                                           "GRID_TOKEN"));
+  }
   return {result->status, result->body};
 }
 

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "grid/common/security.hpp"
 #include "grid/common/token.hpp"
 #include "section.hpp"
 
@@ -44,10 +45,70 @@ std::optional<std::string> check_absolute(std::string_view value) {
   return quote(value) + " is not an absolute path";
 }
 
+// A secret is printed nowhere, not even in a problem description.
+std::optional<std::string> check_secret(std::string_view value) {
+  if (value.empty()) return "must not be empty";
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
+      return "must not contain spaces or control characters";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_pattern(std::string_view value) {
+  return check_allow_pattern(value);
+}
+
+std::optional<std::string> check_readable_file(std::string_view value) {
+  if (value.empty()) return "must not be empty";
+  std::ifstream in{std::string(value)};
+  if (!in) return "cannot read " + quote(value);
+  return std::nullopt;
+}
+
+// Tokens of a token file: one per line; blank lines and lines starting with '#' are skipped.
+void read_token_file(Section& s, const std::string& path, std::vector<std::string>& tokens) {
+  std::ifstream in(path);
+  if (!in) return s.error_at("token_file", "cannot read " + quote(path));
+  std::string line;
+  int number = 0;
+  std::size_t found = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    std::string token = line.substr(first, last - first + 1);
+    if (check_secret(token)) {
+      return s.error_at("token_file",
+                        quote(path) + " line " + std::to_string(number) +
+                            ": a token must not contain spaces or control characters");
+    }
+    tokens.push_back(std::move(token));
+    ++found;
+  }
+  if (found == 0) s.error_at("token_file", quote(path) + " holds no token");
+}
+
+void read_api_tls(Section s, ApiTlsConfig& c) {
+  s.string("cert", c.cert, check_readable_file);
+  s.string("key", c.key, check_readable_file);
+  if (c.cert.empty() != c.key.empty()) {
+    s.error_at(c.cert.empty() ? "key" : "cert", "HTTPS needs both api.tls.cert and api.tls.key");
+  }
+  s.warn_unknown_keys();
+}
+
 void read_api(Section s, ApiConfig& c) {
   s.boolean("enabled", c.enabled);
   s.string("host", c.host);
   s.integer("port", 0, kMaxPort, c.port);
+  if (auto tokens = s.string_list("tokens", check_secret)) c.tokens = std::move(*tokens);
+  if (s.string("token_file", c.token_file, check_readable_file) && !c.token_file.empty()) {
+    read_token_file(s, c.token_file, c.tokens);
+  }
+  read_api_tls(s.section("tls"), c.tls);
   s.warn_unknown_keys();
 }
 
@@ -97,6 +158,31 @@ void read_server(Section s, NatsServerConfig& c) {
   s.warn_unknown_keys();
 }
 
+void read_nats_auth(Section s, NatsAuthConfig& c) {
+  s.string("user", c.user, check_secret);
+  s.string("password", c.password, check_secret);
+  s.string("token", c.token, check_secret);
+  if (!c.token.empty() && (!c.user.empty() || !c.password.empty())) {
+    s.error_at("token", "set either nats.auth.token or nats.auth.user/password, not both");
+  } else if (c.user.empty() != c.password.empty()) {
+    s.error_at(c.user.empty() ? "password" : "user",
+               "nats.auth.user and nats.auth.password go together");
+  }
+  s.warn_unknown_keys();
+}
+
+void read_nats_tls(Section s, NatsTlsConfig& c) {
+  s.string("cert", c.cert, check_readable_file);
+  s.string("key", c.key, check_readable_file);
+  s.string("ca", c.ca, check_readable_file);
+  s.boolean("verify", c.verify);
+  if (c.cert.empty() != c.key.empty()) {
+    s.error_at(c.cert.empty() ? "key" : "cert", "nats.tls.cert and nats.tls.key go together");
+  }
+  if (c.verify && c.ca.empty()) s.error_at("verify", "needs nats.tls.ca to verify clients");
+  s.warn_unknown_keys();
+}
+
 void read_nats(Section s, NatsConfig& c) {
   // BUG-62: the default (the sanitised host name) must be a valid token too.
   if (!s.string("name", c.name, check_name) && !is_valid_token(c.name)) {
@@ -109,6 +195,8 @@ void read_nats(Section s, NatsConfig& c) {
   read_jetstream(s.section("jetstream"), c.jetstream);
   read_http(s.section("http"), c.http);
   read_server(s.section("server"), c.server);
+  read_nats_auth(s.section("auth"), c.auth);
+  read_nats_tls(s.section("tls"), c.tls);
   s.warn_unknown_keys();
 }
 
@@ -119,6 +207,7 @@ void read_worker(Section s, WorkerConfig& c) {
   if (auto paths = s.string_list("allowed_paths", check_absolute)) {
     c.allowed_paths = std::move(*paths);
   }
+  if (auto allow = s.string_list("allow", check_pattern)) c.allow = std::move(allow);
   s.warn_unknown_keys();
 }
 
@@ -127,6 +216,7 @@ void read_scheduler(Section s, SchedulerConfig& c) {
   s.integer("max_pending", kMinInt, kMaxInt, c.max_pending);
   if (c.max_concurrent <= 0) c.max_concurrent = SchedulerConfig{}.max_concurrent;
   if (c.max_pending <= 0) c.max_pending = SchedulerConfig{}.max_pending;
+  if (auto allow = s.string_list("allow", check_pattern)) c.allow = std::move(allow);
   s.warn_unknown_keys();
 }
 

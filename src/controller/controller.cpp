@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <csignal>
 #include <optional>
 
@@ -10,7 +11,9 @@
 #include "grid/bus/jetstream.hpp"
 #include "grid/bus/subjects.hpp"
 #include "grid/common/error.hpp"
+#include "grid/common/security.hpp"
 #include "grid/common/token.hpp"
+#include "grid/config/nats_client.hpp"
 #include "grid/controller/controller_registry.hpp"
 #include "grid/controller/infrastructure.hpp"
 #include "grid/controller/nats_endpoint.hpp"
@@ -25,7 +28,7 @@ constexpr auto kConnectDeadline = std::chrono::seconds(10);
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + redact_url(item);
   return out;
 }
 
@@ -52,8 +55,13 @@ struct Controller::Impl {
     bus::ConnectionOptions options;
     options.urls = urls;
     options.name = config.nats.name;
+    config::apply_nats_security(config.nats, options);
     connection.emplace(std::move(options));
     if (!connection->wait_connected(kConnectDeadline)) {
+      if (connection->auth_refused()) {
+        throw Error("NATS at " + join(urls) + " refused the controller's credentials (" +
+                    connection->last_error() + "); check nats.auth");
+      }
       throw Error("connecting to NATS at " + join(urls) + ": no server answered within " +
                   format_duration(kConnectDeadline) +
                   " (is it running with JetStream enabled? see nats.client.urls)");
@@ -91,8 +99,23 @@ struct Controller::Impl {
       return;
     }
     api.emplace(config.api, api::ApiServices{*connection, infra->cluster, infra->jobs, infra->nodes,
-                                             infra->controllers, *scheduler, monitoring_url()});
+                                             infra->controllers, *scheduler, monitoring_url(),
+                                             config.scheduler.allow, [this] { return unready(); }});
     api->start();
+  }
+
+  // GET /readyz (HTTP threads): the first failing check, nullopt when ready.
+  std::optional<std::string> unready() {
+    if (!serving.load()) return "scheduler: not running";
+    if (!connection->connected()) return "nats: not connected";
+    for (auto stream : {bus::kCommandsStream, bus::kResultsStream, bus::kRequestsStream}) {
+      try {
+        js->stream_info(std::string(stream));
+      } catch (const Error& e) {
+        return "stream " + std::string(stream) + ": " + e.what();
+      }
+    }
+    return std::nullopt;
   }
 
   // Where GET /nats reads the server statistics (D-3); "" when there is no such endpoint.
@@ -115,12 +138,14 @@ struct Controller::Impl {
 
   void serve() {
     start_heartbeat();
+    serving = true;
     spdlog::info("controller {} ready: NATS {}, streams and buckets in place", config.nats.name,
-                 connection->connected_url());
+                 redact_url(connection->connected_url()));
     loop.run();
   }
 
   void shut_down() {
+    serving = false;
     if (api) api->stop();
     api.reset();
     if (scheduler) scheduler->stop();  // §5.2: running jobs stay `running`, owned by us
@@ -153,6 +178,7 @@ struct Controller::Impl {
   std::optional<loop::SignalWatcher> signals;
   std::optional<scheduler::Scheduler> scheduler;
   std::optional<api::ApiServer> api;
+  std::atomic<bool> serving{false};  // the loop (and with it the scheduler) runs
 };
 
 Controller::Controller(config::Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}

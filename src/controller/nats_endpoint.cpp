@@ -20,6 +20,8 @@ natsd::ServerOptions managed_server_options(const config::Config& config) {
   options.http.enabled = nats.http.enabled;
   options.http.host = nats.http.host;
   options.http.port = nats.http.port;
+  options.auth = {nats.auth.user, nats.auth.password, nats.auth.token};
+  options.tls = {nats.tls.cert, nats.tls.key, nats.tls.ca, nats.tls.verify};
   return options;
 }
 

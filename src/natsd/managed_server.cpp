@@ -138,7 +138,8 @@ void ManagedServer::Impl::mark_running(const PortsFile& ports) {
   std::lock_guard lock(mu);
   if (start_failure) fail_start(*start_failure);
   phase = Phase::kRunning;
-  client_url = "nats://" + join_host_port(connect_host(options.host), ports.client_port);
+  client_url = std::string(options.tls.enabled() ? "tls://" : "nats://") +
+               join_host_port(connect_host(options.host), ports.client_port);
   monitoring_url = monitoring_url_for(ports.monitoring_port);
 }
 
@@ -164,7 +165,8 @@ PortsFile ManagedServer::Impl::wait_until_ready(Clock::time_point deadline) {
   while (true) {
     if (!ports) ports = read_ports_file(ports_path);
     if (ports && !handshake) {
-      handshake = nats_handshake(connect_host(options.host), ports->client_port, kProbeTimeout);
+      handshake = nats_handshake(connect_host(options.host), ports->client_port, kProbeTimeout,
+                                 options.auth, options.tls.enabled());
     }
     if (handshake && jetstream_healthy(monitoring_url_for(ports->monitoring_port), kProbeTimeout)) {
       return *ports;

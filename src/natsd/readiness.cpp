@@ -102,13 +102,21 @@ std::optional<PortsFile> read_ports_file(const std::filesystem::path& path) {
   return ports;
 }
 
-bool nats_handshake(const std::string& host, int port, std::chrono::milliseconds timeout) {
+bool nats_handshake(const std::string& host, int port, std::chrono::milliseconds timeout,
+                    const AuthOptions& auth, bool tls_only_info) {
   Socket socket(connect_tcp(host, port, timeout));
   if (socket.fd() < 0) return false;
   std::string received;
   if (!read_until(socket.fd(), received, "INFO ")) return false;
-  const std::string hello =
-      "CONNECT {\"verbose\":false,\"pedantic\":false,\"name\":\"grid-probe\"}\r\nPING\r\n";
+  if (tls_only_info) return true;
+  nlohmann::json connect = {{"verbose", false}, {"pedantic", false}, {"name", "grid-probe"}};
+  if (!auth.token.empty()) {
+    connect["auth_token"] = auth.token;
+  } else if (!auth.user.empty()) {
+    connect["user"] = auth.user;
+    connect["pass"] = auth.password;
+  }
+  const std::string hello = "CONNECT " + connect.dump() + "\r\nPING\r\n";
   if (::send(socket.fd(), hello.data(), hello.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(hello.size())) {
     return false;

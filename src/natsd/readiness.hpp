@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "grid/natsd/server_options.hpp"
+
 namespace grid::natsd {
 
 // The ports file nats-server writes to ports_file_dir:
@@ -24,7 +26,10 @@ std::filesystem::path ports_file_path(const std::filesystem::path& dir,
 std::optional<PortsFile> read_ports_file(const std::filesystem::path& path);
 
 // Connects to host:port, reads the server's INFO, sends CONNECT + PING and waits for PONG.
-bool nats_handshake(const std::string& host, int port, std::chrono::milliseconds timeout);
+// With `auth` enabled the CONNECT carries its credentials. With `tls_only_info` the probe stops
+// at the server's INFO (a TLS client port cannot be probed in plain text).
+bool nats_handshake(const std::string& host, int port, std::chrono::milliseconds timeout,
+                    const AuthOptions& auth = {}, bool tls_only_info = false);
 
 // GET <monitoring_url>/healthz?js-enabled-only=true answers 200.
 bool jetstream_healthy(const std::string& monitoring_url, std::chrono::milliseconds timeout);

@@ -70,6 +70,26 @@ void render_cluster(std::ostringstream& out, const ClusterOptions& cluster) {
   out << "}\n";
 }
 
+// Secrets go only into the generated file (mode 0600), never into logs.
+void render_auth(std::ostringstream& out, const AuthOptions& auth) {
+  if (!auth.enabled()) return;
+  out << "authorization {\n";
+  if (!auth.token.empty()) {
+    out << "  token: " << quote(auth.token) << "\n";
+  } else {
+    out << "  user: " << quote(auth.user) << "\n  password: " << quote(auth.password) << "\n";
+  }
+  out << "}\n";
+}
+
+void render_tls(std::ostringstream& out, const TlsOptions& tls) {
+  if (!tls.enabled()) return;
+  out << "tls {\n  cert_file: " << quote(tls.cert) << "\n  key_file: " << quote(tls.key) << "\n";
+  if (!tls.ca.empty()) out << "  ca_file: " << quote(tls.ca) << "\n";
+  if (tls.verify) out << "  verify: true\n";
+  out << "}\n";
+}
+
 std::string http_listen(const ServerOptions& options) {
   if (!options.http.enabled) {
     return join_host_port("127.0.0.1", options.http.port == 0 ? kRandomPort : options.http.port);
@@ -128,6 +148,8 @@ std::string render_config(const ServerOptions& options) {
   out << "port: " << options.port << "\n";
   render_jetstream(out, options);
   if (options.cluster.enabled) render_cluster(out, options.cluster);
+  render_auth(out, options.auth);
+  render_tls(out, options.tls);
   out << "http: " << quote(http_listen(options)) << "\n";
   out << "ports_file_dir: " << quote(options.store_dir) << "\n";
   return out.str();

@@ -6,6 +6,7 @@
 
 #include "grid/bus/subjects.hpp"
 #include "grid/common/error.hpp"
+#include "grid/common/security.hpp"
 #include "grid/common/token.hpp"
 
 namespace grid::worker {
@@ -13,6 +14,14 @@ namespace {
 
 constexpr Duration kFirstPublishBackoff = std::chrono::milliseconds(250);
 constexpr Duration kMaxPublishBackoff = std::chrono::seconds(10);
+
+// Why worker.allow refuses the command, or nullopt when it may run.
+std::optional<std::string> refusal(const std::optional<std::vector<std::string>>& allow,
+                                   const model::CommandMessage& command) {
+  if (!allow || is_allowed(*allow, command.backend, command.action)) return std::nullopt;
+  return command.backend + "." + command.action + " is not allowed on this worker (worker.allow " +
+         describe_allow_list(*allow) + ")";
+}
 
 // "job 3f9c… step 2 (ping echo, sequence 17)"
 std::string describe(const model::CommandMessage& command, std::uint64_t sequence) {
@@ -112,7 +121,9 @@ void Dispatcher::start_next() {
       current_.reset();
       continue;
     }
-    if (auto reason = stale_reason(command, metadata.timestamp, now())) {
+    auto reason = refusal(settings_.allow, command.message);
+    if (!reason) reason = stale_reason(command, metadata.timestamp, now());
+    if (reason) {
       spdlog::warn("{}: {}", describe(command.message, metadata.stream_sequence), *reason);
       result_ = failed_result(command, node_id_, *reason);
       phase_ = Phase::publishing;

@@ -14,7 +14,9 @@
 #include "grid/bus/kv.hpp"
 #include "grid/bus/subjects.hpp"
 #include "grid/common/error.hpp"
+#include "grid/common/security.hpp"
 #include "grid/common/token.hpp"
+#include "grid/config/nats_client.hpp"
 #include "grid/loop/event_loop.hpp"
 #include "grid/worker/consumers.hpp"
 #include "grid/worker/registration.hpp"
@@ -27,7 +29,7 @@ constexpr Duration kMaxWaitBackoff = std::chrono::seconds(10);
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + redact_url(item);
   return out;
 }
 
@@ -47,6 +49,7 @@ struct Worker::Impl {
     bus::ConnectionOptions connection_options;
     connection_options.urls = config.nats.client.urls;
     connection_options.name = id();
+    config::apply_nats_security(config.nats, connection_options);
     connection.emplace(std::move(connection_options));
     js.emplace(*connection);
   }
@@ -68,6 +71,11 @@ struct Worker::Impl {
   bool infrastructure_ready() {
     std::string waiting_for;
     if (!connection->connected()) {
+      // A refused login never heals by retrying: fail at once with a clear message.
+      if (connection->auth_refused()) {
+        throw Error("NATS at " + join(config.nats.client.urls) + " refused this worker's " +
+                    "credentials (" + connection->last_error() + "); check nats.auth");
+      }
       waiting_for = "a NATS server at " + join(config.nats.client.urls);
     } else {
       waiting_for = "stream commands";
@@ -102,7 +110,9 @@ struct Worker::Impl {
 
     const auto consumers = ensure_worker_consumers(
         *js, id(), groups(), {options.ack_wait, config.worker.inactive_threshold});
-    dispatcher.emplace(loop, *js, registry, id(), options.dispatch);
+    auto dispatch = options.dispatch;
+    dispatch.allow = config.worker.allow;
+    dispatcher.emplace(loop, *js, registry, id(), dispatch);
     try {
       registration->register_online();
     } catch (const Error& e) {
@@ -117,7 +127,7 @@ struct Worker::Impl {
     heartbeat_timer.start(interval, interval);
     state = State::serving;
     spdlog::info("worker {} ready: groups [{}], backends [{}], NATS {}", id(), join(groups()),
-                 join(registry.names()), connection->connected_url());
+                 join(registry.names()), redact_url(connection->connected_url()));
   }
 
   // Fetcher thread → loop.

@@ -5,8 +5,11 @@
 // thread-safe submit/cancel (which write KV by CAS or post to the scheduler's loop).
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "grid/bus/connection.hpp"
 #include "grid/bus/kv.hpp"
@@ -27,6 +30,11 @@ struct ApiServices {
   scheduler::Scheduler& scheduler;
   // The NATS monitoring base URL for /nats ("" = not available, 503).
   std::string monitoring_url;
+  // scheduler.allow: POST /job refuses leaves outside it (400); nullopt = all.
+  std::optional<std::vector<std::string>> allow = std::nullopt;
+  // GET /readyz: the first failing check ("nats: not connected"), nullopt when ready. Called
+  // on HTTP threads. Unset: only the NATS connection is checked.
+  std::function<std::optional<std::string>()> readiness = nullptr;
 };
 
 class ApiServer {

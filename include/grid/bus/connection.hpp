@@ -19,6 +19,16 @@ enum class ConnectionEvent { connected, disconnected, reconnected, closed };
 struct ConnectionOptions {
   std::vector<std::string> urls;  // nats://host:port, tried in order
   std::string name;               // connection name shown by the server (nats.name)
+  // Credentials (nats.auth): user+password, or token. Secrets: never logged.
+  std::string user;
+  std::string password;
+  std::string token;
+  // TLS (nats.tls): on when `secure`; `ca` replaces the system trust store; cert+key are the
+  // client certificate presented to a server that verifies clients.
+  bool secure = false;
+  std::string ca;
+  std::string cert;
+  std::string key;
   // Retry in the background when no server is reachable at start (§4.1). The constructor then
   // returns after one attempt per URL without waiting for a server, and JetStream/KV requests
   // made before the connection is established fail with a timeout (JetStreamOptions).
@@ -57,6 +67,10 @@ class Connection {
   bool wait_connected(Duration timeout) const;
   // The URL of the server currently connected to, or "" while not connected.
   std::string connected_url() const;
+  // The last connection error nats.c recorded ("" when none), e.g. "Authorization Violation".
+  std::string last_error() const;
+  // True when the server refused this connection's credentials (wrong or missing nats.auth).
+  bool auth_refused() const;
 
   // Core (non-JetStream) publish; the message is captured by a stream when its subject
   // matches one. Throws NatsError.

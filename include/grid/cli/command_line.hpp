@@ -19,6 +19,8 @@ enum class Command { kJobRun, kJobGet, kJobList, kJobCancel, kNodeList, kNodeInf
 struct Invocation {
   std::string api = kDefaultApi;  // --api/-a, else GRID_API, else kDefaultApi
   bool debug = false;             // --debug/-d
+  std::string token{};            // --token, else GRID_TOKEN: sent as a bearer token
+  std::string ca{};               // --ca, else GRID_CA: PEM CA file for https (else system store)
   Command command = Command::kStatus;
   RunArgs run{};                       // job run
   bool wait = false;                   // job run --wait/-w

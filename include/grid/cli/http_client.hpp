@@ -27,6 +27,12 @@ inline constexpr std::chrono::seconds kConnectTimeout{5};
 // Read timeout of a plain request; long-poll requests add their wait to it.
 inline constexpr std::chrono::seconds kReadTimeout{30};
 
+// How gridc authenticates to the controller and checks its certificate.
+struct ClientSecurity {
+  std::string token{};  // bearer token; "" = none
+  std::string ca{};     // PEM CA file for https; "" = the system trust store
+};
+
 // Talks to one controller. The request URL is the base URL followed by the path, without any
 // normalisation (a base of "http://h:8765/api" and path "/jobs" give "http://h:8765/api/jobs").
 // Not thread-safe; one connection per request.
@@ -34,7 +40,8 @@ class ApiClient {
  public:
   // `base_url` is `scheme://host[:port][/prefix]`; http and https are supported. Throws
   // grid::Error for anything else ("invalid controller URL \"…\"").
-  explicit ApiClient(std::string base_url);
+  // A 401 answer throws grid::Error naming --token/GRID_TOKEN.
+  explicit ApiClient(std::string base_url, ClientSecurity security = {});
 
   // `path` starts with '/' and may carry a query. `extra_read_time` lengthens the read
   // timeout (long-poll). Any HTTP status is returned; only transport failures throw
@@ -49,6 +56,7 @@ class ApiClient {
                         std::chrono::milliseconds extra_read_time);
 
   std::string base_url_;
+  ClientSecurity security_;
   std::string origin_;  // scheme://host[:port]
   std::string prefix_;  // path part of the base URL, prepended verbatim
 };

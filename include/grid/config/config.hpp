@@ -16,10 +16,22 @@
 
 namespace grid::config {
 
+struct ApiTlsConfig {
+  std::string cert;  // PEM certificate chain; HTTPS when cert and key are both set
+  std::string key;   // PEM private key
+  bool operator==(const ApiTlsConfig&) const = default;
+};
+
 struct ApiConfig {
   bool enabled = true;  // D-4: Go defaults to false
   std::string host = "localhost";
   int port = 8765;
+  // Bearer tokens (docs/SECURITY.md). The loader appends the tokens of `token_file` (one per
+  // line, '#' comments) to `tokens`; when the list is not empty every endpoint but /healthz
+  // and /readyz requires one. Secrets: never log them.
+  std::vector<std::string> tokens;
+  std::string token_file;
+  ApiTlsConfig tls;
   bool operator==(const ApiConfig&) const = default;
 };
 
@@ -61,6 +73,27 @@ struct NatsServerConfig {
   bool operator==(const NatsServerConfig&) const = default;
 };
 
+// Credentials of every GRID connection; the managed server requires them (D-1). Either
+// user+password or token, or nothing. Secrets: never log them.
+struct NatsAuthConfig {
+  std::string user;
+  std::string password;
+  std::string token;
+  bool operator==(const NatsAuthConfig&) const = default;
+};
+
+// TLS of client connections. The managed server uses cert/key as its certificate and, with
+// verify, requires client certificates signed by ca. Clients trust ca (else the system store)
+// and present cert/key when set. TLS is on when cert (server) or any key here (client) is set.
+struct NatsTlsConfig {
+  std::string cert;
+  std::string key;
+  std::string ca;
+  bool verify = false;
+  bool enabled() const { return !cert.empty() || !ca.empty(); }
+  bool operator==(const NatsTlsConfig&) const = default;
+};
+
 struct NatsConfig {
   // Controller ID / node ID / server and connection name; a loaded Config always holds a
   // valid token here (§2.1, BUG-62).
@@ -70,6 +103,8 @@ struct NatsConfig {
   JetStreamConfig jetstream;
   NatsHttpConfig http;
   NatsServerConfig server;
+  NatsAuthConfig auth;
+  NatsTlsConfig tls;
   bool operator==(const NatsConfig&) const = default;
 };
 
@@ -81,12 +116,18 @@ struct WorkerConfig {
   Duration inactive_threshold = std::chrono::minutes(10);
   // Absolute roots for the file/cert/config backends; an explicit [] allows no path at all.
   std::vector<std::string> allowed_paths = {"/etc", "/var/log", "/tmp/grid", "/opt"};
+  // Commands this worker runs: `backend`, `backend.action` or `*` patterns (allow_list.hpp);
+  // nullopt = every built-in backend. Others get a failed result naming the rule.
+  std::optional<std::vector<std::string>> allow;
   bool operator==(const WorkerConfig&) const = default;
 };
 
 struct SchedulerConfig {
   int max_concurrent = 5;  // a configured value ≤ 0 means this default
   int max_pending = 100;   // a configured value ≤ 0 means this default
+  // Leaves the API accepts (same patterns as worker.allow); nullopt = all. POST /job answers
+  // 400 naming the first leaf outside it.
+  std::optional<std::vector<std::string>> allow;
   bool operator==(const SchedulerConfig&) const = default;
 };
 

@@ -23,6 +23,24 @@ struct HttpOptions {
   int port = 0;          // 0 = 8222 when enabled, random when disabled; -1 = random
 };
 
+// Client authorization (docs/SECURITY.md): user+password, or token, or none.
+struct AuthOptions {
+  std::string user;
+  std::string password;
+  std::string token;
+  bool enabled() const { return !user.empty() || !token.empty(); }
+};
+
+// TLS of the client port: server certificate and key; with verify, clients must present a
+// certificate signed by ca.
+struct TlsOptions {
+  std::string cert;
+  std::string key;
+  std::string ca;
+  bool verify = false;
+  bool enabled() const { return !cert.empty(); }
+};
+
 struct ServerOptions {
   std::string binary;       // "" = search PATH, then /usr/sbin/nats-server
   std::string server_name;  // "" = let nats-server choose
@@ -33,6 +51,8 @@ struct ServerOptions {
   int64_t max_store = 0;   // bytes; 0 = server default
   ClusterOptions cluster;
   HttpOptions http;
+  AuthOptions auth;
+  TlsOptions tls;
 };
 
 }  // namespace grid::natsd

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "grid/backends/registry.hpp"
 #include "grid/bus/jetstream.hpp"
@@ -22,6 +23,9 @@ struct DispatcherSettings {
   Duration progress_interval = std::chrono::seconds(5);
   // How long a running command without a timeout header may finish at shutdown.
   Duration drain_limit = std::chrono::seconds(60);
+  // worker.allow: commands outside it get a failed result naming the rule instead of running;
+  // nullopt = every built-in backend.
+  std::optional<std::vector<std::string>> allow;
 };
 
 // Loop thread only (constructor, destructor and every method): all state lives on the loop.
