@@ -8,6 +8,7 @@ packages=(
   libnats-dev libuv1-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev
   libspdlog-dev libcli11-dev libgtest-dev
   nats-server curl procps
+  clang libclang-rt-14-dev
 )
 
 missing=()
