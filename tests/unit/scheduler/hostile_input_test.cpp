@@ -19,8 +19,8 @@ constexpr const char* kUnknownJob = "ffffffffffffffff";
 
 std::string result_json(const std::string& job, long long index, const std::string& node,
                         const std::string& status, const std::string& output = "forged") {
-  return R"({"job_id":")" + job + R"(","task_index":)" + std::to_string(index) +
-         R"(,"node_id":")" + node + R"(","status":")" + status + R"(","output":")" + output +
+  return R"({"job_id":")" + job + R"(","task_index":)" + std::to_string(index) + R"(,"node_id":")" +
+         node + R"(","status":")" + status + R"(","output":")" + output +
          R"(","error":"forged","duration":1,"timestamp":")" + format_rfc3339(now()) + R"("})";
 }
 
@@ -39,10 +39,12 @@ std::vector<std::pair<std::string, std::string>> garbage_results(const std::stri
       {subject0, std::string("\xff\xfe\x00\x01", 4)},
       {subject0, std::string(100000, '[')},
       {subject0, R"({"job_id":5,"task_index":0,"node_id":"n1","status":"failed"})"},
-      {subject0, R"({"job_id":")" + job + R"(","task_index":"0","node_id":"n1","status":"failed"})"},
-      {subject0, R"({"job_id":")" + job + R"(","task_index":0,"node_id":["n1"],"status":"failed"})"},
-      {subject0, R"({"job_id":")" + job +
-                     R"(","task_index":1e300,"node_id":"n1","status":"failed"})"},
+      {subject0,
+       R"({"job_id":")" + job + R"(","task_index":"0","node_id":"n1","status":"failed"})"},
+      {subject0,
+       R"({"job_id":")" + job + R"(","task_index":0,"node_id":["n1"],"status":"failed"})"},
+      {subject0,
+       R"({"job_id":")" + job + R"(","task_index":1e300,"node_id":"n1","status":"failed"})"},
       {subject0, R"({"job_id":")" + job +
                      R"(","task_index":0,"node_id":"n1","status":"failed","timestamp":"soon"})"},
       {subject0, std::string(900 * 1024, 'x')},
@@ -164,16 +166,17 @@ TEST_F(SchedulerTest, GarbageNodeEntriesAreSkippedByTargetResolution) {
   nodes->put("junk-time", R"({"id":"junk-time","status":"online","last_seen":"yesterday"})");
   nodes->put("junk-deep", std::string(5000, '['));
   nodes->put("junk-big", std::string(512 * 1024, 'z'));
-  nodes->put("junk-badid", info("bad id!"));    // an ID that is not a token
-  nodes->put("junk-empty", info(""));           // no ID at all
-  nodes->put("ghost", info("n1"));              // an entry claiming another node's ID
+  nodes->put("junk-badid", info("bad id!"));  // an ID that is not a token
+  nodes->put("junk-empty", info(""));         // no ID at all
+  nodes->put("ghost", info("n1"));            // an entry claiming another node's ID
   add_worker("n1", succeed, {"web"});
   add_worker("n2", succeed, {"web"});
   start_scheduler();
 
   const auto all = wait_terminal(submit(request({leaf("test", "succeed")})));
   expect_clean_results(all, {"n1", "n2"}, 1);
-  const auto group = wait_terminal(submit(request({leaf("test", "succeed")}, "", {"group", "web"})));
+  const auto group =
+      wait_terminal(submit(request({leaf("test", "succeed")}, "", {"group", "web"})));
   expect_clean_results(group, {"n1", "n2"}, 1);
   const auto node = wait_terminal(submit(request({leaf("test", "succeed")}, "", {"node", "n1"})));
   expect_clean_results(node, {"n1"}, 1);
