@@ -6,8 +6,12 @@ if(GRID_SANITIZE STREQUAL "address-undefined")
                            -fno-omit-frame-pointer)
 elseif(GRID_SANITIZE STREQUAL "thread")
   set(GRID_SANITIZER_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
+elseif(GRID_SANITIZE STREQUAL "fuzzer")
+  # libFuzzer coverage instrumentation plus ASan+UBSan (clang only); fuzz/ links -fsanitize=fuzzer.
+  set(GRID_SANITIZER_FLAGS -fsanitize=fuzzer-no-link,address,undefined
+                           -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 elseif(NOT GRID_SANITIZE STREQUAL "")
-  message(FATAL_ERROR "GRID_SANITIZE must be empty, address-undefined or thread")
+  message(FATAL_ERROR "GRID_SANITIZE must be empty, address-undefined, thread or fuzzer")
 endif()
 
 # grid_configure_target(<target>): warnings, -Werror when GRID_WERROR, sanitizers.

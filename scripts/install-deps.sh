@@ -8,6 +8,7 @@ packages=(
   libnats-dev libuv1-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev
   libspdlog-dev libcli11-dev libgtest-dev libssl-dev openssl
   nats-server curl procps python3
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "grid/common/error.hpp"
+#include "grid/common/token.hpp"
 
 namespace grid::scheduler {
 
@@ -38,11 +39,20 @@ std::vector<model::NodeInfo> list_nodes(bus::KvStore& nodes) {
   std::vector<model::NodeInfo> infos;
   infos.reserve(entries.size());
   for (const auto& entry : entries) {
+    model::NodeInfo info;
     try {
-      infos.push_back(model::parse_node_info(entry.value));
+      info = model::parse_node_info(entry.value);
     } catch (const Error& e) {
       spdlog::warn("ignoring undecodable node entry {}: {}", entry.key, e.what());
+      continue;
     }
+    // A worker writes its entry under its own ID (§3.7); an entry naming another (or an
+    // invalid) ID would duplicate that node or target one that can never answer.
+    if (info.id != entry.key || !is_valid_token(info.id)) {
+      spdlog::warn("ignoring node entry {}: it names node ID \"{}\"", entry.key, info.id);
+      continue;
+    }
+    infos.push_back(std::move(info));
   }
   return infos;
 }

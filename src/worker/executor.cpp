@@ -10,7 +10,11 @@ namespace {
 std::optional<backends::RunContext::Clock::time_point> deadline_of(const Command& command) {
   const auto& timeout = command.message.timeout;
   if (!timeout || *timeout <= Duration::zero()) return std::nullopt;
-  return backends::RunContext::Clock::now() + *timeout;
+  const auto start = backends::RunContext::Clock::now();
+  // A timeout beyond the clock's range (a hostile or absurd header such as Go's largest
+  // duration, 2562047h47m16.854775807s) is no deadline: adding it would overflow.
+  if (*timeout >= backends::RunContext::Clock::time_point::max() - start) return std::nullopt;
+  return start + *timeout;
 }
 
 }  // namespace

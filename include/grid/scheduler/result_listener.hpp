@@ -13,8 +13,9 @@ namespace grid::scheduler {
 
 class ResultListener {
  public:
-  // `on_result` runs on a nats.c thread for every result that decodes (others are dropped
-  // with a debug log); it must only post to the loop. Throws bus::NatsError.
+  // `on_result` runs on a nats.c thread for every result that decodes and whose subject
+  // result.<job>.<index>.<node> names the body's job, task_index and node_id (others are
+  // dropped with a warning); it must only post to the loop. Throws bus::NatsError.
   ResultListener(bus::Connection& connection, std::function<void(model::TaskResult)> on_result);
 
  private:

@@ -26,7 +26,8 @@ std::vector<std::string> match_targets(const std::vector<model::NodeInfo>& nodes
                                        const model::Target& target, Timestamp now);
 
 // Every entry of KV `nodes` in ascending order of its last update (Go's listing order);
-// undecodable entries are skipped with a warning. Throws bus::NatsError. Thread-safe.
+// undecodable entries and entries whose `id` is not a valid token or not their key are
+// skipped with a warning. Throws bus::NatsError. Thread-safe.
 std::vector<model::NodeInfo> list_nodes(bus::KvStore& nodes);
 
 // "no online nodes match target <scope>:<value>"
