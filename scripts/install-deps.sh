@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libnats-dev libuv1-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev
-  libspdlog-dev libcli11-dev libgtest-dev
+  libspdlog-dev libcli11-dev libgtest-dev libbenchmark-dev
   nats-server curl procps
 )
 
