@@ -36,6 +36,9 @@ struct Options {
   std::string wait = "120s";
 };
 
+constexpr long kMaxTransportErrors = 100;
+std::atomic<long> transport_errors{0};
+
 double micros(Clock::duration d) {
   return std::chrono::duration<double, std::micro>(d).count();
 }
@@ -60,6 +63,11 @@ json run_job(httplib::Client& client, const Options& o, int n, std::atomic<long>
   const auto body = make_job(o, n).dump();
   for (;;) {
     auto posted = client.Post("/job", body, "application/json");
+    if (!posted && ++transport_errors <= kMaxTransportErrors) {
+      // A connection the server dropped (counted and reported; the job may exist twice).
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
     if (!posted) throw std::runtime_error("POST /job: " + httplib::to_string(posted.error()));
     if (posted->status == 429) {  // queue full: counted, retried
       ++rejected;
@@ -72,6 +80,7 @@ json run_job(httplib::Client& client, const Options& o, int n, std::atomic<long>
     const auto id = json::parse(posted->body).at("id").get<std::string>();
     for (;;) {
       auto got = client.Get("/job/" + id + "?wait=" + o.wait);
+      if (!got && ++transport_errors <= kMaxTransportErrors) continue;
       if (!got || got->status != 200) {
         throw std::runtime_error("GET /job/" + id + " failed");
       }
@@ -92,7 +101,9 @@ void check(const json& job, const Options& o) {
   for (const auto& [step, per_node] : results.items()) {
     if (per_node.size() != static_cast<std::size_t>(o.expect_nodes)) {
       throw std::runtime_error("step " + step + ": " + std::to_string(per_node.size()) +
-                               " results, expected " + std::to_string(o.expect_nodes));
+                               " results, expected " + std::to_string(o.expect_nodes) +
+                               " (the job expected " + std::to_string(job.at("expected").size()) +
+                               " nodes)");
     }
     for (const auto& [node, r] : per_node.items()) {
       if (r.at("status") != "success") throw std::runtime_error("result not success: " + r.dump());
@@ -170,6 +181,7 @@ int main(int argc, char** argv) {
               {"seconds", seconds},
               {"jobs_per_s", static_cast<double>(lat.size()) / seconds},
               {"rejected_429", rejected.load()},
+              {"transport_errors_retried", transport_errors.load()},
               {"p50_us", percentile(lat, 50)},
               {"p90_us", percentile(lat, 90)},
               {"p99_us", percentile(lat, 99)},

@@ -85,7 +85,11 @@ struct AgentHost::Impl {
       shard->thread = std::thread([s = shard.get()] { s->loop.run(); });
       shards.push_back(std::move(shard));
     }
-    heartbeats = std::thread([this] { heartbeat_loop(); });
+    // One sync KV put per heartbeat: a single thread cannot refresh 10,000 entries within the
+    // 2-minute online window on a loaded machine, so the agents are striped over several.
+    for (int k = 0; k < std::max(1, options.startup_threads); ++k) {
+      heartbeats.emplace_back([this, k] { heartbeat_loop(static_cast<std::size_t>(k)); });
+    }
   }
 
   void start_agent(Agent& agent) {
@@ -156,18 +160,21 @@ struct AgentHost::Impl {
     if (failure) std::rethrow_exception(failure);
   }
 
-  // Spreads the heartbeats of the started agents over one interval.
-  void heartbeat_loop() {
+  // Spreads the heartbeats of the started agents k, k + K, k + 2K, … over one interval.
+  void heartbeat_loop(std::size_t k) {
+    const std::size_t stripes = heartbeats_wanted();
     std::unique_lock lock(mutex);
-    std::size_t i = 0;
+    std::size_t i = k;
     while (!stopping) {
-      const auto count = std::max<std::size_t>(live.size(), 1);
+      const auto count = std::max<std::size_t>(live.size() / stripes, 1);
       const auto step = std::chrono::duration_cast<Clock::duration>(options.heartbeat_interval) /
                         static_cast<long>(count);
       wake.wait_for(lock, step, [this] { return stopping; });
       if (stopping || live.empty()) continue;
-      if (i >= live.size()) i = 0;
-      auto& agent = *live[i++];
+      if (i >= live.size()) i = k;
+      if (i >= live.size()) continue;
+      auto& agent = *live[i];
+      i += stripes;
       lock.unlock();
       try {
         agent.registration->heartbeat();
@@ -185,7 +192,7 @@ struct AgentHost::Impl {
       stopping = true;
     }
     wake.notify_all();
-    heartbeats.join();
+    for (auto& t : heartbeats) t.join();
     for (auto& link : links) link.mux->stop();
     // Drain every dispatcher on its loop, then destroy them there and end the loop.
     for (std::size_t s = 0; s < shards.size(); ++s) {
@@ -242,7 +249,10 @@ struct AgentHost::Impl {
   std::vector<std::unique_ptr<Agent>> agents;
   std::vector<Agent*> live;  // registered online and pulling, in start order
   bool stopping = false;
-  std::thread heartbeats;
+  std::vector<std::thread> heartbeats;
+  std::size_t heartbeats_wanted() const {
+    return static_cast<std::size_t>(std::max(1, options.startup_threads));
+  }
 };
 
 AgentHost::AgentHost(AgentHostOptions options)

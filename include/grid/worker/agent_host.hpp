@@ -12,7 +12,8 @@
 //   * one PullMux per connection (a core subscription and a sweeper thread) issuing pull
 //     requests by hand with `pull_expires`, instead of one Fetcher thread per consumer
 //     re-fetching every second;
-//   * one heartbeat thread that spreads the agents' heartbeats over the interval;
+//   * `startup_threads` heartbeat threads, each spreading its stripe of agents over the
+//     interval;
 //   * one backends::Registry (the built-in backends keep no state).
 // Not done per agent: the start-up deletion of stale group consumers (it lists every consumer
 // of stream `commands`, O(fleet) per node); a fresh bench server has none.
@@ -36,7 +37,7 @@ struct AgentHostOptions {
   std::string hostname;  // written in every agent's KV entry
   int connections = 4;
   int loops = 4;
-  int startup_threads = 8;  // agents started concurrently
+  int startup_threads = 8;  // agents started concurrently; also the heartbeat threads
   Duration ack_wait = std::chrono::seconds(30);
   Duration inactive_threshold = std::chrono::minutes(10);
   Duration heartbeat_interval = std::chrono::seconds(30);
