@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libnats-dev libuv1-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev
-  libspdlog-dev libcli11-dev libgtest-dev libssl-dev openssl
+  libspdlog-dev libcli11-dev libgtest-dev libbenchmark-dev libssl-dev openssl
   nats-server curl procps python3
   clang libclang-rt-14-dev
 )

@@ -183,6 +183,13 @@ void Connection::publish(const std::string& subject, std::string_view data) {
         "publishing to " + subject);
 }
 
+void Connection::publish_request(const std::string& subject, const std::string& reply,
+                                 std::string_view data) {
+  check(natsConnection_PublishRequest(raw(), subject.c_str(), reply.c_str(), data.data(),
+                                      static_cast<int>(data.size())),
+        "publishing to " + subject);
+}
+
 void Connection::flush(Duration timeout) {
   check(natsConnection_FlushTimeout(raw(), to_ms(timeout)), "flushing NATS connection");
 }

@@ -81,19 +81,29 @@ MessageMetadata Message::metadata() const {
 }
 
 void Message::ack() {
+  if (ack_connection_ != nullptr) return publish_ack("+ACK", "acknowledging message");
   check(natsMsg_Ack(raw(), nullptr), "acknowledging message");
 }
 
 void Message::nak() {
+  if (ack_connection_ != nullptr) return publish_ack("-NAK", "negatively acknowledging message");
   check(natsMsg_Nak(raw(), nullptr), "negatively acknowledging message");
 }
 
 void Message::in_progress() {
+  if (ack_connection_ != nullptr) return publish_ack("+WPI", "sending progress for message");
   check(natsMsg_InProgress(raw(), nullptr), "sending progress for message");
 }
 
 void Message::term() {
+  if (ack_connection_ != nullptr) return publish_ack("+TERM", "terminating message");
   check(natsMsg_Term(raw(), nullptr), "terminating message");
+}
+
+void Message::publish_ack(const char* body, const char* what) {
+  const auto to = reply();
+  if (to.empty()) throw NatsError(std::string(what) + ": no reply subject", NATS_INVALID_ARG);
+  check(natsConnection_PublishString(ack_connection_, std::string(to).c_str(), body), what);
 }
 
 }  // namespace grid::bus

@@ -41,7 +41,8 @@ void delete_stale_group_consumers(bus::JetStream& js, const std::string& node,
 std::vector<bus::ConsumerConfig> ensure_worker_consumers(bus::JetStream& js,
                                                          const std::string& node,
                                                          const std::vector<std::string>& groups,
-                                                         const ConsumerSettings& settings) {
+                                                         const ConsumerSettings& settings,
+                                                         bool delete_stale) {
   std::vector<bus::ConsumerConfig> configs;
   for (const auto& consumer : bus::worker_consumers(node, groups)) {
     auto config = bus::worker_consumer_config(consumer, settings.inactive_threshold);
@@ -50,7 +51,7 @@ std::vector<bus::ConsumerConfig> ensure_worker_consumers(bus::JetStream& js,
     spdlog::info("consumer {} on {}: {}", config.durable, config.filter_subject, describe(outcome));
     configs.push_back(std::move(config));
   }
-  delete_stale_group_consumers(js, node, groups);
+  if (delete_stale) delete_stale_group_consumers(js, node, groups);
   return configs;
 }
 

@@ -75,6 +75,9 @@ class Connection {
   // Core (non-JetStream) publish; the message is captured by a stream when its subject
   // matches one. Throws NatsError.
   void publish(const std::string& subject, std::string_view data);
+  // The same with a reply subject (e.g. a hand-made JetStream pull request). Throws NatsError.
+  void publish_request(const std::string& subject, const std::string& reply,
+                       std::string_view data);
   // Round trip to the server: returns when everything written so far has been processed.
   void flush(Duration timeout);
 

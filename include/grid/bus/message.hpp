@@ -48,8 +48,10 @@ class Message {
   // not come from a JetStream consumer.
   MessageMetadata metadata() const;
 
-  // Acknowledgements; each is one write to the server (no round trip). Only valid for
-  // messages from a JetStream subscription (nats.c crashes on others, NATS-NOTES).
+  // Acknowledgements; each is one write to the server (no round trip). Valid for messages
+  // from a JetStream subscription, and for JetStream deliveries received through a core
+  // subscription (hand-made pull requests) once acknowledge_through() was called: nats.c's
+  // ack functions crash on those (NATS-NOTES), so they are published to the reply subject.
   void ack();
   // Redeliver as soon as possible.
   void nak();
@@ -58,13 +60,20 @@ class Message {
   // Never redeliver.
   void term();
 
+  // Makes ack/nak/in_progress/term publish +ACK, -NAK, +WPI, +TERM to reply() on
+  // `connection` (which must outlive the message).
+  void acknowledge_through(natsConnection* connection) { ack_connection_ = connection; }
+
   // The raw handle for the other classes of the bus module.
   natsMsg* raw() const { return msg_.get(); }
   // Gives the handle up (nats.c takes ownership when publishing asynchronously).
   MsgHandle release() { return std::move(msg_); }
 
  private:
+  void publish_ack(const char* body, const char* what);
+
   MsgHandle msg_;
+  natsConnection* ack_connection_ = nullptr;  // set for deliveries to a core subscription
 };
 
 }  // namespace grid::bus

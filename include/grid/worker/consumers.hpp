@@ -23,12 +23,14 @@ struct ConsumerSettings {
 
 // D-2 start-up: creates, reuses or recreates (logged) worker:<node>:all, worker:<node>:node and
 // one worker:<node>:group:<g> per distinct group, then deletes this node's group consumers
-// whose group is no longer configured. Returns the consumer configurations in use. Throws
+// whose group is no longer configured (skipped when `delete_stale` is false: that step lists
+// every consumer of the stream). Returns the consumer configurations in use. Throws
 // bus::NatsError (or grid::Error for invalid tokens). Any thread.
 std::vector<bus::ConsumerConfig> ensure_worker_consumers(bus::JetStream& js,
                                                          const std::string& node,
                                                          const std::vector<std::string>& groups,
-                                                         const ConsumerSettings& settings);
+                                                         const ConsumerSettings& settings,
+                                                         bool delete_stale = true);
 
 // One thread fetching from one consumer (nats.c 3.4 has no callback pull subscriptions, and
 // one subscription cannot run two fetches at once). Each message goes to `deliver` on the
