@@ -13,7 +13,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends \
        g++ cmake ninja-build pkg-config ca-certificates \
        libnats-dev libuv1-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev \
-       libspdlog-dev libcli11-dev \
+       libspdlog-dev libcli11-dev libssl-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -156,12 +156,14 @@ def main():
     ap.add_argument("--throughput-jobs", type=int, default=5000)
     ap.add_argument("--history", type=int, default=10000)
     ap.add_argument("--register-timeout", type=float, default=420)
+    ap.add_argument("--natsfloor", default=os.path.join(ROOT, "build", "natsfloor", "natsfloor"),
+                    help="the natsfloor binary (bench/run.sh builds it from the workplace tool)")
     args = ap.parse_args()
     fan = [int(x) for x in args.fanout.split(",")]
     bins = {n: os.path.join(args.build, p) for n, p in [
         ("grid", "cmd/grid/grid"), ("gridw", "cmd/gridw/gridw"), ("grid_load", "bench/grid_load"),
-        ("grid_agents", "bench/grid_agents"), ("grid_micro", "bench/grid_micro"),
-        ("natsfloor", "bench/natsfloor")]}
+        ("grid_agents", "bench/grid_agents"), ("grid_micro", "bench/grid_micro")]}
+    bins["natsfloor"] = args.natsfloor
     os.makedirs(args.out, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="gridbench.")
     res = {"started": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),

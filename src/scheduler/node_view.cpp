@@ -89,11 +89,8 @@ void NodeView::watch_once() {
 }
 
 void NodeView::apply_put(const bus::KvEntry& entry) {
-  model::NodeInfo info;
-  try {
-    info = model::parse_node_info(entry.value);
-  } catch (const Error& e) {
-    spdlog::warn("node view: ignoring undecodable node entry {}: {}", entry.key, e.what());
+  auto info = decode_node_entry(entry);
+  if (!info) {
     apply_delete(entry.key, entry.revision);
     return;
   }
@@ -103,7 +100,7 @@ void NodeView::apply_put(const bus::KvEntry& entry) {
     if (it->second.revision >= entry.revision) return;
     by_revision_.erase(it->second.revision);
   }
-  it->second = Node{entry.revision, std::move(info)};
+  it->second = Node{entry.revision, std::move(*info)};
   by_revision_.emplace(entry.revision, entry.key);
 }
 

@@ -39,22 +39,26 @@ std::vector<model::NodeInfo> list_nodes(bus::KvStore& nodes) {
   std::vector<model::NodeInfo> infos;
   infos.reserve(entries.size());
   for (const auto& entry : entries) {
-    model::NodeInfo info;
-    try {
-      info = model::parse_node_info(entry.value);
-    } catch (const Error& e) {
-      spdlog::warn("ignoring undecodable node entry {}: {}", entry.key, e.what());
-      continue;
-    }
-    // A worker writes its entry under its own ID (§3.7); an entry naming another (or an
-    // invalid) ID would duplicate that node or target one that can never answer.
-    if (info.id != entry.key || !is_valid_token(info.id)) {
-      spdlog::warn("ignoring node entry {}: it names node ID \"{}\"", entry.key, info.id);
-      continue;
-    }
-    infos.push_back(std::move(info));
+    if (auto info = decode_node_entry(entry)) infos.push_back(std::move(*info));
   }
   return infos;
+}
+
+std::optional<model::NodeInfo> decode_node_entry(const bus::KvEntry& entry) {
+  model::NodeInfo info;
+  try {
+    info = model::parse_node_info(entry.value);
+  } catch (const Error& e) {
+    spdlog::warn("ignoring undecodable node entry {}: {}", entry.key, e.what());
+    return std::nullopt;
+  }
+  // A worker writes its entry under its own ID (§3.7); an entry naming another (or an
+  // invalid) ID would duplicate that node or target one that can never answer.
+  if (info.id != entry.key || !is_valid_token(info.id)) {
+    spdlog::warn("ignoring node entry {}: it names node ID \"{}\"", entry.key, info.id);
+    return std::nullopt;
+  }
+  return info;
 }
 
 std::string no_match_error(const model::Target& target) {

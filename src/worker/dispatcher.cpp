@@ -14,6 +14,9 @@ namespace {
 
 constexpr Duration kFirstPublishBackoff = std::chrono::milliseconds(250);
 constexpr Duration kMaxPublishBackoff = std::chrono::seconds(10);
+// The backend enforces the command's timeout itself ("timeout after <T>"); the overrun timer
+// is only the backstop for one that does not, so it fires this much later.
+constexpr Duration kOverrunGrace = std::chrono::seconds(2);
 
 // Why worker.allow refuses the command, or nullopt when it may run.
 std::optional<std::string> refusal(const std::optional<std::vector<std::string>>& allow,
@@ -134,7 +137,9 @@ void Dispatcher::start_next() {
     spdlog::debug("running {}", describe(command.message, metadata.stream_sequence));
     phase_ = Phase::running;
     if (command.message.timeout && *command.message.timeout > Duration::zero()) {
-      overrun_timer_.start(*command.message.timeout);
+      const auto timeout = *command.message.timeout;
+      overrun_timer_.start(timeout > Duration::max() - kOverrunGrace ? Duration::max()
+                                                                     : timeout + kOverrunGrace);
     }
     executor_.start(command);
   }

@@ -2,6 +2,7 @@
 // Resolution happens only at admission (§6.1); nodes going offline later stay expected.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ std::vector<std::string> match_targets(const std::vector<model::NodeInfo>& nodes
 // undecodable entries and entries whose `id` is not a valid token or not their key are
 // skipped with a warning. Throws bus::NatsError. Thread-safe.
 std::vector<model::NodeInfo> list_nodes(bus::KvStore& nodes);
+
+// One entry of KV `nodes` decoded under the rules of list_nodes(); nullopt (with a warning)
+// for an entry to skip.
+std::optional<model::NodeInfo> decode_node_entry(const bus::KvEntry& entry);
 
 // "no online nodes match target <scope>:<value>"
 std::string no_match_error(const model::Target& target);

@@ -48,6 +48,9 @@ TEST_F(NodeViewTest, FollowsTheBucketInListingOrder) {
   put("n1", {"web"});
   put("n2", {"db"});
   nodes.put("garbage", "{not json");
+  model::NodeInfo imposter{"n2", "elsewhere", std::vector<std::string>{"web"},
+                           std::vector<std::string>{"test"}, "online", now()};
+  nodes.put("imposter", model::to_json_text(imposter));  // names another node's ID
   NodeView view(open());
   ASSERT_TRUE(grid::test::wait_for([&] { return view.loaded(); }));
   EXPECT_EQ(view.resolve({"all", ""}, now()), (std::vector<std::string>{"n1", "n2"}));
