@@ -82,9 +82,10 @@ struct Worker::Impl {
       }
       // nats.c closes for good after some refusals (e.g. no credentials at all).
       if (connection->is_closed()) {
-        throw Error("NATS connection to " + join(config.nats.client.urls) +
-                    " was closed before it was established (" + connection->last_error() +
-                    "); check nats.auth and nats.tls");
+        throw Error("NATS at " + join(config.nats.client.urls) +
+                    " closed the connection before it was established (most likely it refused "
+                    "this worker's credentials; last error: " +
+                    connection->last_error() + "); check nats.auth and nats.tls");
       }
       waiting_for = "a NATS server at " + join(config.nats.client.urls);
     } else {
