@@ -178,6 +178,10 @@ bool Connection::auth_refused() const {
          message.find("Authentication") != std::string::npos;
 }
 
+bool Connection::is_closed() const {
+  return natsConnection_IsClosed(raw());
+}
+
 void Connection::publish(const std::string& subject, std::string_view data) {
   check(natsConnection_Publish(raw(), subject.c_str(), data.data(), static_cast<int>(data.size())),
         "publishing to " + subject);

@@ -76,6 +76,13 @@ struct Worker::Impl {
         throw Error("NATS at " + join(config.nats.client.urls) + " refused this worker's " +
                     "credentials (" + connection->last_error() + "); check nats.auth");
       }
+      // nats.c closes for good after some refusals (e.g. no credentials at all).
+      if (connection->is_closed()) {
+        throw Error("NATS at " + join(config.nats.client.urls) +
+                    " closed the connection before it was established (most likely it refused "
+                    "this worker's credentials; last error: " +
+                    connection->last_error() + "); check nats.auth and nats.tls");
+      }
       waiting_for = "a NATS server at " + join(config.nats.client.urls);
     } else {
       waiting_for = "stream commands";

@@ -294,8 +294,8 @@ TEST(Security, NatsUserPasswordAndWorkerAllowlist) {
   auto wrong_exit = wrong.wait_exit(kDeadline);
   ASSERT_TRUE(wrong_exit.has_value()) << wrong.output();
   EXPECT_NE(*wrong_exit, 0);
-  EXPECT_NE(wrong.output().find("refused this worker's credentials"), std::string::npos)
-      << wrong.output();
+  // nats.c reports the refusal itself, or (timing) only closes the connection.
+  EXPECT_NE(wrong.output().find("this worker's credentials"), std::string::npos) << wrong.output();
   EXPECT_NE(wrong.output().find("check nats.auth"), std::string::npos) << wrong.output();
   EXPECT_EQ(wrong.output().find("pw-wrong-0123"), std::string::npos) << wrong.output();
   // No credentials at all is refused the same way.

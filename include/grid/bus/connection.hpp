@@ -71,6 +71,8 @@ class Connection {
   std::string last_error() const;
   // True when the server refused this connection's credentials (wrong or missing nats.auth).
   bool auth_refused() const;
+  // True once nats.c gave up on the connection for good (it never reconnects then).
+  bool is_closed() const;
 
   // Core (non-JetStream) publish; the message is captured by a stream when its subject
   // matches one. Throws NatsError.
