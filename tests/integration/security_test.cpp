@@ -267,17 +267,19 @@ TEST(Security, ReadyzFollowsTheNatsConnection) {
   EXPECT_EQ(body_of(client.Get("/readyz")), (json{{"status", "ready"}}));
 
   nats.server().stop();
+  // Until nats.c notices the closed socket, the stream check can fail first (503 naming the
+  // stream); once it has, the answer names the connection.
   json body;
-  ASSERT_TRUE(wait_for(
+  EXPECT_TRUE(wait_for(
       [&] {
         auto res = client.Get("/readyz");
         if (!res || res->status != 503) return false;
         body = body_of(res);
-        return true;
+        return body.value("error", "") == "nats: not connected";
       },
-      kDeadline));
+      kDeadline))
+      << body.dump();
   EXPECT_EQ(body["status"], "unavailable");
-  EXPECT_EQ(body["error"], "nats: not connected");
   auto health = client.Get("/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
