@@ -38,13 +38,8 @@ class ApiOutageTest : public ::testing::Test {
     grid_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{binary("grid").string(), "-c", config.string()},
         dir_ / "grid.log");
-    std::smatch match;
-    std::string output;
-    ASSERT_TRUE(wait_for([&] {
-      output = grid_->output();
-      return std::regex_search(output, match, std::regex(R"(API listening on http://\S+:(\d+))"));
-    })) << output;
-    port_ = std::stoi(match[1]);
+    port_ =
+        std::stoi(grid_->wait_for_output(std::regex(R"(API listening on http://\S+:(\d+))"), 30s));
   }
 
   void TearDown() override {
@@ -60,8 +55,7 @@ class ApiOutageTest : public ::testing::Test {
               const std::string& body = "") const {
     httplib::Client client("127.0.0.1", port_);
     client.set_read_timeout(60s);
-    auto res = method == "GET" ? client.Get(path)
-                               : client.Post(path, body, "application/json");
+    auto res = method == "GET" ? client.Get(path) : client.Post(path, body, "application/json");
     if (!res) return {};
     return {res->status, nlohmann::json::parse(res->body, nullptr, false)};
   }
@@ -85,16 +79,20 @@ TEST_F(ApiOutageTest, EndpointsAnswer500And503WhileNatsIsDownAndRecover) {
     int status;
   };
   const std::vector<Case> cases = {
-      {"GET", "/status", "", 500},          {"GET", "/jobs", "", 500},
+      {"GET", "/status", "", 500},
+      {"GET", "/jobs", "", 500},
       {"GET", "/job/0123456789abcdef", "", 500},
       {"POST", "/job/0123456789abcdef/cancel", "", 500},
-      {"POST", "/job", job, 500},           {"GET", "/nodes", "", 500},
-      {"GET", "/node/n1", "", 500},         {"GET", "/controllers", "", 500},
+      {"POST", "/job", job, 500},
+      {"GET", "/nodes", "", 500},
+      {"GET", "/node/n1", "", 500},
+      {"GET", "/controllers", "", 500},
       {"GET", "/nats", "", 503},
   };
   std::vector<std::future<Answer>> answers;
   for (const auto& c : cases) {
-    answers.push_back(std::async(std::launch::async, [&] { return call(c.method, c.path, c.body); }));
+    answers.push_back(
+        std::async(std::launch::async, [&] { return call(c.method, c.path, c.body); }));
   }
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto answer = answers[i].get();
@@ -110,8 +108,7 @@ TEST_F(ApiOutageTest, EndpointsAnswer500And503WhileNatsIsDownAndRecover) {
 
   ASSERT_EQ(::kill(env_.server().pid(), SIGCONT), 0);
   frozen_ = false;
-  EXPECT_TRUE(wait_for([&] { return call("GET", "/jobs").status == 200; }, 30s))
-      << grid_->output();
+  EXPECT_TRUE(wait_for([&] { return call("GET", "/jobs").status == 200; }, 30s)) << grid_->output();
   EXPECT_EQ(call("GET", "/status").status, 200);
   // No worker is registered: admission works again and answers 422, not 500.
   EXPECT_EQ(call("POST", "/job", job).status, 422);

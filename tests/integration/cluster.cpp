@@ -28,20 +28,6 @@ std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-// The first capture of `pattern` in the process output, once it appears.
-std::string wait_for_output(ChildProcess& process, const std::regex& pattern) {
-  std::smatch match;
-  std::string output;
-  bool found = wait_for(
-      [&] {
-        output = process.output();
-        return std::regex_search(output, match, pattern);
-      },
-      kStartDeadline);
-  if (!found) throw Error("process did not log the expected line; output:\n" + output);
-  return match[1];
-}
-
 // A loopback TCP port that was free a moment ago (the kernel's choice for port 0).
 int free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -105,9 +91,11 @@ void Cluster::start_controller() {
   controller_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{binary("grid").string(), "-c", controller_config_.string()},
       controller_logs_.back());
-  nats_url_ = wait_for_output(*controller_, std::regex(R"(nats-server ready at (nats://\S+))"));
-  api_url_ = "http://127.0.0.1:" +
-             wait_for_output(*controller_, std::regex(R"(API listening on http://\S+:(\d+))"));
+  nats_url_ = controller_->wait_for_output(std::regex(R"(nats-server ready at (nats://\S+))"),
+                                           kStartDeadline);
+  api_url_ =
+      "http://127.0.0.1:" + controller_->wait_for_output(
+                                std::regex(R"(API listening on http://\S+:(\d+))"), kStartDeadline);
 }
 
 void Cluster::restart_controller(int signum) {
@@ -161,13 +149,13 @@ ChildProcess& Cluster::start_worker(Worker& worker) {
     const char* path = std::getenv("PATH");
     argv = {"/usr/bin/env", "PATH=" + worker.path_prefix.string() + ":" + (path ? path : "")};
   }
-  for (const auto& arg : {binary("gridw").string(), std::string("-d"), std::string("-c"),
-                          worker.config.string()}) {
+  for (const auto& arg :
+       {binary("gridw").string(), std::string("-d"), std::string("-c"), worker.config.string()}) {
     argv.push_back(arg);
   }
   worker.logs.push_back(dir_ / log_name(spec.name, worker.logs.size()));
   worker.process = std::make_unique<ChildProcess>(argv, worker.logs.back());
-  wait_for_output(*worker.process, std::regex("(worker " + spec.name + " ready)"));
+  worker.process->wait_for_output(std::regex("(worker " + spec.name + " ready)"), kStartDeadline);
   bool online = wait_for(
       [&] {
         auto node = get("/node/" + spec.name);
@@ -230,8 +218,8 @@ HttpReply Cluster::post(const std::string& path, const nlohmann::json& body) con
 std::string Cluster::submit(const nlohmann::json& request) const {
   auto reply = post("/job", request);
   if (reply.status != 202 || !reply.body.is_object() || !reply.body.contains("id")) {
-    throw Error("POST /job answered " + std::to_string(reply.status) + ": " +
-                reply.body.dump() + " for " + request.dump());
+    throw Error("POST /job answered " + std::to_string(reply.status) + ": " + reply.body.dump() +
+                " for " + request.dump());
   }
   return reply.body["id"].get<std::string>();
 }

@@ -25,19 +25,6 @@ namespace fs = std::filesystem;
 constexpr auto kDeadline = 30s;
 constexpr const char* kToken = "tok-0123456789abcdef";
 
-std::string wait_for_match(ChildProcess& process, const std::regex& pattern) {
-  std::smatch match;
-  std::string output;
-  bool found = wait_for(
-      [&] {
-        output = process.output();
-        return std::regex_search(output, match, pattern);
-      },
-      kDeadline);
-  if (!found) ADD_FAILURE() << "expected output not seen; output:\n" << output;
-  return found ? std::string(match[1]) : std::string();
-}
-
 // One `grid` with its own config and directory; the API on a free port.
 class Grid {
  public:
@@ -51,11 +38,12 @@ class Grid {
         std::vector<std::string>{binary("grid").string(), "-c", config.string()},
         dir_ / "grid.log");
     if (managed) {
-      nats_url_ =
-          wait_for_match(*process_, std::regex(R"(nats-server ready at ((nats|tls)://\S+))"));
+      nats_url_ = process_->wait_for_output(
+          std::regex(R"(nats-server ready at ((nats|tls)://\S+))"), kDeadline);
     }
-    scheme_ = wait_for_match(*process_, std::regex(R"(API listening on (https?)://)"));
-    port_ = wait_for_match(*process_, std::regex(R"(API listening on https?://\S+:(\d+))"));
+    scheme_ = process_->wait_for_output(std::regex(R"(API listening on (https?)://)"), kDeadline);
+    port_ =
+        process_->wait_for_output(std::regex(R"(API listening on https?://\S+:(\d+))"), kDeadline);
   }
   ~Grid() {
     workers_.clear();

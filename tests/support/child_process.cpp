@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "grid/common/error.hpp"
+#include "test_env.hpp"
 
 extern char** environ;
 
@@ -64,6 +65,20 @@ std::string ChildProcess::output() const {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+std::string ChildProcess::wait_for_output(const std::regex& pattern,
+                                          std::chrono::milliseconds deadline) {
+  std::smatch match;
+  std::string text;
+  const bool found = wait_for(
+      [&] {
+        text = output();
+        return std::regex_search(text, match, pattern);
+      },
+      deadline);
+  if (!found) throw Error("process did not log the expected line; output:\n" + text);
+  return match[1];
 }
 
 std::filesystem::path binary(const std::string& name) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ class ChildProcess {
 
   // Everything the process has written so far.
   std::string output() const;
+
+  // The first capture group of `pattern` in the output once it appears; throws grid::Error
+  // with the output when `deadline` passes first.
+  std::string wait_for_output(const std::regex& pattern, std::chrono::milliseconds deadline);
 
  private:
   pid_t pid_ = -1;
