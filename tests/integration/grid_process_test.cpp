@@ -227,6 +227,31 @@ TEST_F(GridProcessTest, UnusableNatsBinaryExitsWithOne) {
       << grid.output();
 }
 
+TEST_F(GridProcessTest, UnusableStoreDirectoryExitsWithOne) {
+  // The store path runs through a regular file, so nothing can be created under it (a
+  // read-only mode would not stop root, which CI runs as).
+  std::ofstream(dir_ / "not-a-dir") << "x";
+  auto config = managed_config("ctrl-store");
+  const auto store = (dir_ / "store").string();
+  config.replace(config.find(store), store.size(), (dir_ / "not-a-dir" / "store").string());
+  auto& grid = start_grid({"-c", write_config(config).string()});
+  ASSERT_EQ(grid.wait_exit(kDeadline), 1) << grid.output();
+  EXPECT_NE(grid.output().find("grid: error: "), std::string::npos) << grid.output();
+  EXPECT_NE(grid.output().find((dir_ / "not-a-dir").string()), std::string::npos)
+      << "the error names the path\n"
+      << grid.output();
+}
+
+TEST_F(GridProcessTest, UnreachableNatsAtStartExitsWithOne) {
+  // Sidecar mode towards a port nobody listens on: start-up gives up with a clear error.
+  auto& grid = start_grid(
+      {"-c", write_config(sidecar_config("ctrl-nonats", "nats://127.0.0.1:1")).string()});
+  ASSERT_EQ(grid.wait_exit(kDeadline), 1) << grid.output();
+  EXPECT_NE(grid.output().find("grid: error: "), std::string::npos) << grid.output();
+  EXPECT_NE(grid.output().find("nats://127.0.0.1:1"), std::string::npos) << grid.output();
+  EXPECT_EQ(grid.output().find("Segmentation"), std::string::npos);
+}
+
 TEST_F(GridProcessTest, NatsPortInUseExitsWithOne) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);
