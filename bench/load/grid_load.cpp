@@ -152,6 +152,7 @@ int main(int argc, char** argv) {
       client.set_keep_alive(true);
       client.set_read_timeout(std::chrono::seconds(180));
       client.set_tcp_nodelay(true);
+      client.set_tcp_nodelay(true);
       try {
         for (int n = next++; n < o.jobs && !failed; n = next++) {
           const auto t0 = Clock::now();
