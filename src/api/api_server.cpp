@@ -24,6 +24,7 @@ using Json = model::OrderedJson;
 
 // Enough threads that long-polls (one thread each while they wait) do not starve the rest.
 constexpr std::size_t kServerThreads = 64;
+constexpr std::size_t kKeepAliveRequests = 10000;
 
 thread_local std::chrono::steady_clock::time_point request_started;
 
@@ -195,6 +196,9 @@ void ApiServer::Impl::install_middleware() {
   // A response goes out in several writes; with Nagle's algorithm the last one waited for the
   // client's delayed ACK (40 ms per request on Linux).
   server->set_tcp_nodelay(true);
+  // cpp-httplib closes a keep-alive connection after 5 requests by default: a client waiting
+  // on jobs (POST, then a long poll, per job) reconnected every 2.5 jobs.
+  server->set_keep_alive_max_count(kKeepAliveRequests);
   server->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
     if (req.method == "OPTIONS") {  // CORS pre-flight (§10.1)

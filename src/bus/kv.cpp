@@ -129,9 +129,15 @@ std::uint64_t KvStore::put(const std::string& key, std::string_view value) {
 // so that a failed expectation is reported with its JetStream error code (10071).
 std::uint64_t KvStore::publish_expecting(const std::string& key, std::string_view value,
                                          std::uint64_t expected_revision) {
+  return publish_request(connection_, update_message(key, value, expected_revision), timeout_);
+}
+
+Message KvStore::update_message(const std::string& key, std::string_view value,
+                                std::uint64_t expected_revision) const {
+  require_token("key", key);
   Message message(kv_subject(bucket_, key), value);
   message.set_header("Nats-Expected-Last-Subject-Sequence", std::to_string(expected_revision));
-  return publish_request(connection_, message, timeout_);
+  return message;
 }
 
 // The revision of the key's delete marker when its last message is one (a deleted key may

@@ -18,9 +18,10 @@ std::string_view view(const char* text) {
 
 }  // namespace
 
-Message::Message(const std::string& subject, std::string_view data) {
+Message::Message(const std::string& subject, std::string_view data, const std::string& reply) {
   natsMsg* raw = nullptr;
-  check(natsMsg_Create(&raw, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size())),
+  check(natsMsg_Create(&raw, subject.c_str(), reply.empty() ? nullptr : reply.c_str(), data.data(),
+                       static_cast<int>(data.size())),
         "creating message for " + subject);
   msg_.reset(raw);
 }

@@ -1,7 +1,6 @@
 #include "publish_request.hpp"
 
-#include <nlohmann/json.hpp>
-
+#include "grid/bus/async_publisher.hpp"
 #include "grid/bus/error.hpp"
 
 namespace grid::bus {
@@ -13,15 +12,9 @@ std::uint64_t publish_request(natsConnection* connection, const Message& message
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
   check(natsConnection_RequestMsg(&raw, connection, message.raw(), ms), context);
   const Message reply{MsgHandle(raw)};
-  const auto ack = nlohmann::json::parse(reply.data(), nullptr, /*allow_exceptions=*/false);
-  if (ack.is_discarded() || !ack.is_object()) {
-    throw NatsError(context, NATS_PROTOCOL_ERROR, {}, "unreadable acknowledgement");
-  }
-  if (const auto error = ack.find("error"); error != ack.end()) {
-    throw NatsError(context, NATS_ERR, static_cast<jsErrCode>(error->value("err_code", 0)),
-                    error->value("description", std::string("unknown error")));
-  }
-  return ack.value("seq", std::uint64_t{0});
+  auto ack = parse_publish_ack(context, reply);
+  if (ack.error) throw *ack.error;
+  return ack.sequence;
 }
 
 }  // namespace grid::bus

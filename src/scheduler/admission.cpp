@@ -18,8 +18,9 @@ SubmitResult refuse(int status, std::string error) {
 
 }  // namespace
 
-Admission::Admission(bus::JetStream& js, JobStore& jobs, bus::KvStore nodes, int max_pending)
-    : js_(js), jobs_(jobs), nodes_(std::move(nodes)), max_pending_(max_pending) {}
+Admission::Admission(bus::JetStream& js, JobStore& jobs, ClaimHints& hints, bus::KvStore nodes,
+                     int max_pending)
+    : js_(js), jobs_(jobs), hints_(hints), nodes_(std::move(nodes)), max_pending_(max_pending) {}
 
 SubmitResult Admission::submit(const model::JobRequest& request) {
   const auto report = model::validate_job_request(request);
@@ -42,7 +43,7 @@ SubmitResult Admission::submit(const model::JobRequest& request) {
   const std::string text = model::to_json_text(job);
   if (text.size() > kMaxJobDocument / 2) return refuse(413, "job too large");
   try {
-    jobs_.kv().create(job.id, text);
+    hints_.remember(job.id, jobs_.kv().create(job.id, text));
   } catch (const Error& e) {
     return refuse(500, std::string("creating job: storing job: ") + e.what());
   }

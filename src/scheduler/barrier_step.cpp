@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "grid/common/error.hpp"
 #include "grid/scheduler/backoff.hpp"
 
 namespace grid::scheduler {
@@ -17,25 +16,25 @@ BarrierStep::BarrierStep(StepContext& context, const model::Phase& leaf, int fla
       backoff_timer_(context.loop(), [this] { dispatch(failed_nodes_of_attempt_); }) {}
 
 void BarrierStep::start() {
-  if (!context_.begin_step(index_)) return;
   dispatch(context_.active_nodes());
 }
 
 void BarrierStep::dispatch(const std::vector<std::string>& nodes) {
-  ++attempt_;
+  const int attempt = ++attempt_;
   const auto& job = context_.job();
   dispatched_at_ = now();
-  try {
-    if (attempt_ == 1 && context_.active_nodes() == job.expected) {
-      context_.commands().publish(job.id, leaf_, index_, job.target);
-    } else {
-      for (const auto& node : nodes)
-        context_.commands().publish_to_node(job.id, leaf_, index_, node);
-    }
-  } catch (const Error& e) {
-    spdlog::warn("job {}: publishing step {} failed: {}", job.id, index_, e.what());
+  auto on_failure = [this, attempt](const Error& e) {
+    if (attempt != attempt_) return;  // an earlier attempt's command; this one went out
+    spdlog::warn("job {}: publishing step {} failed: {}", context_.job().id, index_, e.what());
+    halt();
     context_.finish(StepOutcome{{}, true});
-    return;
+  };
+  if (attempt == 1 && context_.active_nodes() == job.expected) {
+    context_.publish(leaf_, index_, job.target, on_failure);
+  } else {
+    for (const auto& node : nodes) {
+      context_.publish(leaf_, index_, model::Target{"node", node}, on_failure);
+    }
   }
   awaiting_.clear();
   for (const auto& node : nodes) {

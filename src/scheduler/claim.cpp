@@ -22,9 +22,7 @@ Claim claim_job(JobStore& store, const std::string& id, const std::string& contr
     spdlog::debug("job {}: not pending, request dropped", id);
     return {Outcome::dropped, {}};
   }
-  stored->job.status = model::JobStatus::kRunning;
-  stored->job.owner = controller_id;
-  stored->job.updated_at = now();
+  mark_claimed(stored->job, controller_id);
   try {
     stored->revision =
         store.kv().update(id, JobStore::encode_bounded(stored->job), stored->revision);
@@ -34,6 +32,31 @@ Claim claim_job(JobStore& store, const std::string& id, const std::string& contr
     return {Outcome::retry_later, {}};
   }
   return {Outcome::claimed, std::move(*stored)};
+}
+
+void mark_claimed(model::Job& job, const std::string& controller_id) {
+  job.status = model::JobStatus::kRunning;
+  job.owner = controller_id;
+  job.updated_at = now();
+}
+
+void ClaimHints::remember(const std::string& id, std::uint64_t revision) {
+  std::lock_guard lock(mutex_);
+  revisions_[id] = revision;
+  order_.push_back(id);
+  while (order_.size() > capacity_) {
+    revisions_.erase(order_.front());
+    order_.pop_front();
+  }
+}
+
+std::optional<std::uint64_t> ClaimHints::take(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  const auto it = revisions_.find(id);
+  if (it == revisions_.end()) return std::nullopt;
+  const std::uint64_t revision = it->second;
+  revisions_.erase(it);
+  return revision;
 }
 
 }  // namespace grid::scheduler

@@ -1,5 +1,7 @@
 #include "grid/scheduler/command_publisher.hpp"
 
+#include <optional>
+
 #include "grid/bus/subjects.hpp"
 #include "grid/model/command_message.hpp"
 
@@ -12,10 +14,8 @@ bus::Scope scope_of(const model::Target& target) {
   return bus::Scope::all;
 }
 
-}  // namespace
-
-void CommandPublisher::publish(const std::string& job_id, const model::Phase& leaf, int flat_index,
-                               const model::Target& target) {
+bus::Message command_of(const std::string& job_id, const model::Phase& leaf, int flat_index,
+                        const model::Target& target) {
   model::CommandMessage command;
   command.target = target;
   command.job_id = job_id;
@@ -30,12 +30,23 @@ void CommandPublisher::publish(const std::string& job_id, const model::Phase& le
   for (const auto& [name, value] : model::command_headers(command)) {
     message.set_header(name, value);
   }
-  js_.publish(message);
+  return message;
 }
 
-void CommandPublisher::publish_to_node(const std::string& job_id, const model::Phase& leaf,
-                                       int flat_index, const std::string& node) {
-  publish(job_id, leaf, flat_index, model::Target{"node", node});
+}  // namespace
+
+void CommandPublisher::publish(const std::string& job_id, const model::Phase& leaf, int flat_index,
+                               const model::Target& target, OnFailure on_failure) {
+  std::optional<bus::Message> message;
+  try {
+    message.emplace(command_of(job_id, leaf, flat_index, target));
+  } catch (const Error& e) {
+    on_failure(e);
+    return;
+  }
+  publisher_.publish(std::move(*message), [on_failure = std::move(on_failure)](bus::PublishAck ack) {
+    if (ack.error) on_failure(*ack.error);
+  });
 }
 
 }  // namespace grid::scheduler

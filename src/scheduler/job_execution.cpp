@@ -57,13 +57,16 @@ void JobExecution::abandon() {
   if (!ended_) end(std::nullopt);
 }
 
-bool JobExecution::begin_step(int index) {
-  if (ended_) return false;
-  if (stored_.job.step != index) {
-    stored_.job.step = index;
-    dirty_ = true;
-  }
-  return !dirty_ || flush();
+void JobExecution::publish(const model::Phase& leaf, int flat_index, const model::Target& target,
+                           std::function<void(const Error& error)> on_failure) {
+  const std::uint64_t generation = step_generation_;
+  services_.commands.publish(
+      id(), leaf, flat_index, target,
+      [this, defer = defer_, generation, on_failure = std::move(on_failure)](const Error& e) {
+        defer([this, generation, on_failure, error = std::string(e.what())] {
+          if (!ended_ && step_ && generation == step_generation_) on_failure(Error(error));
+        });
+      });
 }
 
 void JobExecution::store_result(int index, const std::string& node, model::NodeResult result) {
@@ -92,15 +95,35 @@ void JobExecution::walk() {
       continue;
     }
     StepContext& context = *this;
+    ++step_generation_;
     if (model::is_leaf(phase)) {
       step_ = std::make_unique<BarrierStep>(context, phase, flat_index_);
     } else {
       step_ = std::make_unique<PipelineStep>(context, phase, flat_index_);
     }
-    step_->start();
+    start_step();
     return;
   }
   if (!ended_) end(fail_fast_triggered_ ? model::JobStatus::kFailed : model::JobStatus::kCompleted);
+}
+
+// The step start is stored first when anything changed since the last write (BUG-53).
+void JobExecution::start_step() {
+  if (stored_.job.step != flat_index_) {
+    stored_.job.step = flat_index_;
+    dirty_ = true;
+  }
+  if (!dirty_) return step_->start();
+  write([this](WriteOutcome outcome) {
+    if (ended_) return conclude();
+    if (outcome == WriteOutcome::cancelled_remotely) {
+      spdlog::info("job {}: cancelled in KV by another controller; stopping", id());
+    }
+    if (outcome == WriteOutcome::cancelled_remotely || outcome == WriteOutcome::lost_ownership) {
+      return end(std::nullopt);
+    }
+    step_->start();
+  });
 }
 
 void JobExecution::skip_phase(const model::Phase& phase) {
@@ -135,20 +158,20 @@ void JobExecution::after_step(StepOutcome outcome, std::size_t leaves) {
   walk();
 }
 
-bool JobExecution::flush() {
+void JobExecution::write(std::function<void(WriteOutcome)> on_done) {
   dirty_ = false;
-  switch (services_.store.write(stored_, services_.controller_id)) {
-    case WriteOutcome::written:
-    case WriteOutcome::failed:
-      return true;
-    case WriteOutcome::cancelled_remotely:
-      spdlog::info("job {}: cancelled in KV by another controller; stopping", id());
-      break;
-    case WriteOutcome::lost_ownership:
-      break;
+  writing_ = true;
+  auto on_ack = [this, defer = defer_, on_done = std::move(on_done)](bus::PublishAck ack) {
+    defer([this, on_done, ack = std::move(ack)] {
+      writing_ = false;
+      on_done(services_.store.after_write(stored_, ack, services_.controller_id));
+    });
+  };
+  try {
+    services_.publisher.publish(services_.store.write_message(stored_), std::move(on_ack));
+  } catch (const bus::NatsError& e) {
+    on_ack({0, e});
   }
-  end(std::nullopt);
-  return false;
 }
 
 void JobExecution::end(std::optional<model::JobStatus> final_status) {
@@ -158,11 +181,16 @@ void JobExecution::end(std::optional<model::JobStatus> final_status) {
   retired_ = std::move(step_);
   if (final_status) {
     stored_.job.status = *final_status;
-    // A conflict here means someone else decided (cancel or recovery): nothing more to do.
-    services_.store.write(stored_, services_.controller_id);
+    final_write_due_ = true;
     spdlog::info("job {}: {}", id(), model::to_string(*final_status));
   }
-  defer_(on_ended_);
+  if (!writing_) conclude();
+}
+
+void JobExecution::conclude() {
+  if (!std::exchange(final_write_due_, false)) return defer_(on_ended_);
+  // A conflict here means someone else decided (cancel or recovery): nothing more to do.
+  write([this](WriteOutcome) { defer_(on_ended_); });
 }
 
 }  // namespace grid::scheduler

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "grid/bus/error.hpp"
 #include "grid/model/json.hpp"
 
 namespace grid::scheduler {
@@ -49,16 +48,20 @@ std::string JobStore::encode_bounded(model::Job& job) {
   return text;
 }
 
-WriteOutcome JobStore::write(StoredJob& stored, const std::string& owner) {
+bus::Message JobStore::write_message(StoredJob& stored) {
   stored.job.updated_at = now();
-  try {
-    stored.revision = jobs_.update(stored.job.id, encode_bounded(stored.job), stored.revision);
+  return jobs_.update_message(stored.job.id, encode_bounded(stored.job), stored.revision);
+}
+
+WriteOutcome JobStore::after_write(StoredJob& stored, const bus::PublishAck& ack,
+                                   const std::string& owner) {
+  if (!ack.error) {
+    stored.revision = ack.sequence;
     return WriteOutcome::written;
-  } catch (const bus::NatsError& e) {
-    if (!e.is_cas_conflict()) {
-      spdlog::warn("job {}: write failed: {}", stored.job.id, e.what());
-      return WriteOutcome::failed;
-    }
+  }
+  if (!ack.error->is_cas_conflict()) {
+    spdlog::warn("job {}: write failed: {}", stored.job.id, ack.error->what());
+    return WriteOutcome::failed;
   }
   try {
     auto current = read(stored.job.id);

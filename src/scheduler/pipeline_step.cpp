@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "grid/common/error.hpp"
 #include "grid/scheduler/backoff.hpp"
 
 namespace grid::scheduler {
@@ -11,7 +10,6 @@ PipelineStep::PipelineStep(StepContext& context, const model::Phase& branch, int
     : context_(context), leaves_(branch.tasks), start_(start_index) {}
 
 void PipelineStep::start() {
-  if (!context_.begin_step(start_)) return;
   for (const auto& node : context_.active_nodes()) {
     auto& state = nodes_[node];
     state.timeout_timer = std::make_unique<loop::Timer>(context_.loop(), [this, node] {
@@ -20,37 +18,40 @@ void PipelineStep::start() {
       const auto timeout = model::effective_timeout(leaves_[s.current]);
       on_node_result(node, timeout_result(timeout, s.retries + 1));
     });
-    state.backoff_timer = std::make_unique<loop::Timer>(context_.loop(), [this, node] {
-      if (!dispatch(node)) finish_if_done();
-    });
+    state.backoff_timer =
+        std::make_unique<loop::Timer>(context_.loop(), [this, node] { dispatch(node); });
   }
-  for (const auto& node : context_.active_nodes()) {
-    if (!dispatch(node)) {
-      // The first dispatch failing ends the job `failed` (§6.9 step 2).
-      halt();
-      finished_ = true;
-      context_.finish(StepOutcome{{}, true});
-      return;
-    }
-  }
+  for (const auto& node : context_.active_nodes()) dispatch(node);
 }
 
-bool PipelineStep::dispatch(const std::string& node) {
+void PipelineStep::dispatch(const std::string& node) {
   auto& state = nodes_.at(node);
   const auto& leaf = leaves_[state.current];
+  const std::uint64_t dispatch = ++state.dispatches;
   state.dispatched_at = now();
-  try {
-    context_.commands().publish_to_node(context_.job().id, leaf,
-                                        start_ + static_cast<int>(state.current), node);
-  } catch (const Error& e) {
-    spdlog::warn("job {}: publishing pipeline step {} to {} failed: {}", context_.job().id,
-                 start_ + static_cast<int>(state.current), node, e.what());
-    state.done = state.failed = true;  // nothing stored (§6.9)
-    return false;
-  }
   state.awaiting = true;
   state.timeout_timer->start(model::effective_timeout(leaf));
-  return true;
+  context_.publish(leaf, start_ + static_cast<int>(state.current), model::Target{"node", node},
+                   [this, node, dispatch](const Error& e) { on_publish_failed(node, dispatch, e); });
+}
+
+void PipelineStep::on_publish_failed(const std::string& node, std::uint64_t dispatch,
+                                     const Error& error) {
+  auto& state = nodes_.at(node);
+  if (finished_ || state.done || state.dispatches != dispatch) return;  // superseded
+  spdlog::warn("job {}: publishing pipeline step {} to {} failed: {}", context_.job().id,
+               start_ + static_cast<int>(state.current), node, error.what());
+  if (dispatch == 1) {  // the node's first command of this pipeline (§6.9 step 2)
+    halt();
+    finished_ = true;
+    context_.finish(StepOutcome{{}, true});
+    return;
+  }
+  state.awaiting = false;
+  state.timeout_timer->stop();
+  state.backoff_timer->stop();
+  state.done = state.failed = true;  // nothing stored (§6.9)
+  finish_if_done();
 }
 
 void PipelineStep::on_result(const model::TaskResult& result) {

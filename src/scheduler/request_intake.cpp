@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "grid/common/error.hpp"
 
 namespace grid::scheduler {
@@ -17,8 +19,13 @@ RequestIntake::~RequestIntake() {
 }
 
 void RequestIntake::release_slot() {
+  release_slots(1);
+}
+
+void RequestIntake::release_slots(int count) {
+  if (count <= 0) return;
   std::lock_guard lock(mutex_);
-  ++free_slots_;
+  free_slots_ += count;
   cv_.notify_one();
 }
 
@@ -31,29 +38,25 @@ void RequestIntake::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool RequestIntake::acquire_slot() {
+int RequestIntake::acquire_slots() {
   std::unique_lock lock(mutex_);
   cv_.wait(lock, [this] { return stopping_ || free_slots_ > 0; });
-  if (stopping_) return false;
-  --free_slots_;
-  return true;
+  if (stopping_) return 0;
+  return std::exchange(free_slots_, 0);
 }
 
 void RequestIntake::run() {
-  while (acquire_slot()) {
+  while (const int slots = acquire_slots()) {
     std::vector<bus::Message> messages;
     try {
-      messages = subscription_.fetch(1, kFetchWait);
+      messages = subscription_.fetch(slots, kFetchWait);
     } catch (const Error& e) {
       spdlog::warn("fetching job requests failed: {}", e.what());
       std::unique_lock lock(mutex_);
       // Back off briefly (e.g. while reconnecting) unless stopping.
       cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_; });
     }
-    if (messages.empty()) {
-      release_slot();
-      continue;
-    }
+    release_slots(slots - static_cast<int>(messages.size()));
     for (auto& message : messages) {
       on_request_(std::make_shared<bus::Message>(std::move(message)));
     }

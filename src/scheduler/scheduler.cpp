@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 
+#include "grid/bus/async_publisher.hpp"
 #include "grid/bus/subjects.hpp"
 #include "grid/bus/topology.hpp"
 #include "grid/common/error.hpp"
@@ -43,9 +44,11 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         js(j),
         options(std::move(o)),
         store(std::move(jobs)),
-        commands(js),
-        admission(js, store, std::move(nodes), or_default(options.max_pending, kDefaultMaxPending)),
-        services{loop, store, commands, options.controller_id} {}
+        publisher(c, j.options().timeout),
+        commands(publisher),
+        admission(js, store, hints, std::move(nodes),
+                  or_default(options.max_pending, kDefaultMaxPending)),
+        services{loop, store, publisher, commands, options.controller_id} {}
 
   // Runs `task` on the loop thread if the scheduler still exists then.
   void post(std::function<void(Impl&)> task) {
@@ -65,7 +68,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     intake.emplace(js.pull_subscribe(stream, std::string(bus::kSchedulerDurable)),
                    or_default(options.max_concurrent, kDefaultMaxConcurrent),
                    [this](std::shared_ptr<bus::Message> message) {
-                     post([message](Impl& self) { self.handle_request(*message); });
+                     post([message](Impl& self) { self.handle_request(message); });
                    });
     check_timer.emplace(loop, [this] { check_ownership(); });
     const auto interval = options.ownership_check_interval;
@@ -87,29 +90,62 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     if (it != running.end()) it->second.execution->on_result(result);
   }
 
-  void handle_request(bus::Message& message) {
+  void handle_request(const std::shared_ptr<bus::Message>& message) {
     // Posted before stop() destroyed the subscription: leave the message alone (acking it now
     // would use the freed subscription); the server redelivers it after its ack wait.
     if (!accepting) return;
-    const auto done = [&](bool ack) {
-      if (ack) message.ack();
-      if (intake) intake->release_slot();
-    };
     model::Job snapshot;
     try {
-      snapshot = model::parse_job(message.data());
+      snapshot = model::parse_job(message->data());
     } catch (const Error& e) {
-      spdlog::warn("dropping undecodable request on {}: {}", message.subject(), e.what());
-      return done(true);
+      spdlog::warn("dropping undecodable request on {}: {}", message->subject(), e.what());
+      return request_done(*message, true);
     }
     if (snapshot.status == model::JobStatus::kCancelled || running.contains(snapshot.id)) {
-      return done(true);
+      return request_done(*message, true);
     }
-    Claim claim = claim_job(store, snapshot.id, options.controller_id);
-    if (claim.outcome == Claim::Outcome::retry_later) return done(false);  // redelivered later
-    if (claim.outcome == Claim::Outcome::dropped) return done(true);
+    const auto revision = hints.take(snapshot.id);
+    if (!revision) return claim_by_reading(*message, snapshot.id);
+    StoredJob candidate{std::move(snapshot), *revision};
+    mark_claimed(candidate.job, options.controller_id);
+    auto on_ack = [this, message, candidate](bus::PublishAck ack) mutable {
+      post([message, candidate = std::move(candidate), ack = std::move(ack)](Impl& self) mutable {
+        self.after_claim_write(message, std::move(candidate), ack);
+      });
+    };
+    try {
+      publisher.publish(store.write_message(candidate), std::move(on_ack));
+    } catch (const bus::NatsError& e) {
+      on_ack({0, e});
+    }
+  }
+
+  // The claim with the admitted revision was answered.
+  void after_claim_write(const std::shared_ptr<bus::Message>& message, StoredJob candidate,
+                         const bus::PublishAck& ack) {
+    if (!accepting) return;
+    if (!ack.error) {
+      candidate.revision = ack.sequence;
+      message->ack();  // after the claim (BUG-49)
+      return run(std::move(candidate));
+    }
+    if (ack.error->is_cas_conflict()) return claim_by_reading(*message, candidate.job.id);
+    spdlog::warn("job {}: claim write failed: {}", candidate.job.id, ack.error->what());
+    request_done(*message, false);  // redelivered later
+  }
+
+  void claim_by_reading(bus::Message& message, const std::string& id) {
+    Claim claim = claim_job(store, id, options.controller_id);
+    if (claim.outcome == Claim::Outcome::retry_later) return request_done(message, false);
+    if (claim.outcome == Claim::Outcome::dropped) return request_done(message, true);
     message.ack();  // after the claim (BUG-49)
     run(std::move(claim.job));
+  }
+
+  // A request that starts no execution: acked (or left for redelivery), its slot freed.
+  void request_done(bus::Message& message, bool ack) {
+    if (ack) message.ack();
+    if (intake) intake->release_slot();
   }
 
   void run(StoredJob claimed) {
@@ -164,7 +200,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   bus::JetStream& js;
   SchedulerOptions options;
   JobStore store;
+  bus::AsyncPublisher publisher;  // before everything that publishes through it
   CommandPublisher commands;
+  ClaimHints hints;
   Admission admission;
   ExecutionServices services;
   std::atomic<bool> accepting{false};

@@ -2,8 +2,11 @@
 // HTTP thread block until a job's stored status is terminal, without polling KV.
 //
 // One core subscription on $KV.jobs.> sees every write of the `jobs` bucket live (no
-// JetStream consumer); writes of keys someone waits for wake those waiters, which then re-read
-// the job. Thread-safe: wait_until_terminal() is called from many HTTP threads at once.
+// JetStream consumer); a write of a key someone waits for wakes that key's waiters only. A
+// written value that is not terminal is taken as is (no read); a terminal one is confirmed by
+// reading the job, because a core subscriber also sees writes the stream refused (a failed
+// compare-and-swap). Thread-safe: wait_until_terminal() is called from many HTTP threads at
+// once.
 #pragma once
 
 #include <condition_variable>
@@ -37,13 +40,14 @@ class JobWaiter {
   struct Waiters {
     int count = 0;
     std::uint64_t writes = 0;  // writes seen for the key since the first waiter registered
+    std::string latest;        // the value of the latest of them
+    std::condition_variable changed;
   };
 
-  void on_write(std::string_view key);
+  void on_write(std::string_view key, std::string_view value);
 
   bus::KvStore& jobs_;
-  std::mutex mutex_;  // guards waiters_
-  std::condition_variable changed_;
+  std::mutex mutex_;  // guards waiters_ and shutting_down_
   std::map<std::string, Waiters, std::less<>> waiters_;
   bool shutting_down_ = false;
   std::unique_ptr<bus::CoreSubscription> subscription_;  // last: stops before the rest goes

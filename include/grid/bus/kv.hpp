@@ -10,6 +10,7 @@
 
 #include "grid/bus/handles.hpp"
 #include "grid/bus/jetstream.hpp"
+#include "grid/bus/message.hpp"
 #include "grid/common/timestamp.hpp"
 
 namespace grid::bus {
@@ -87,6 +88,11 @@ class KvStore {
   // is_cas_conflict() otherwise.
   std::uint64_t update(const std::string& key, std::string_view value,
                        std::uint64_t expected_revision);
+  // The message update() sends, for publishing without blocking (AsyncPublisher): its ack
+  // carries the new revision, or error 10071 when the revision is no longer
+  // `expected_revision`.
+  Message update_message(const std::string& key, std::string_view value,
+                         std::uint64_t expected_revision) const;
   // Deletes the key's value (a delete marker; history is not kept).
   void erase(const std::string& key);
 

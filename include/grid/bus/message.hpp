@@ -28,8 +28,9 @@ struct MessageMetadata {
 // given Message (acks from another thread than the fetcher are fine once it is handed over).
 class Message {
  public:
-  // A new message to publish. Throws NatsError.
-  Message(const std::string& subject, std::string_view data);
+  // A new message to publish (with the subject replies go to, when not empty). Throws
+  // NatsError.
+  Message(const std::string& subject, std::string_view data, const std::string& reply = {});
   // Takes ownership of a message received by the bus module.
   explicit Message(MsgHandle msg);
 

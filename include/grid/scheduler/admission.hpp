@@ -8,6 +8,7 @@
 #include "grid/bus/jetstream.hpp"
 #include "grid/bus/kv.hpp"
 #include "grid/model/job.hpp"
+#include "grid/scheduler/claim.hpp"
 #include "grid/scheduler/job_store.hpp"
 #include "grid/scheduler/node_view.hpp"
 
@@ -26,7 +27,9 @@ struct SubmitResult {
 // call it directly.
 class Admission {
  public:
-  Admission(bus::JetStream& js, JobStore& jobs, bus::KvStore nodes, int max_pending);
+  // `hints` receives the revision of every job created (ClaimHints, claim.hpp).
+  Admission(bus::JetStream& js, JobStore& jobs, ClaimHints& hints, bus::KvStore nodes,
+            int max_pending);
 
   // In order: validation (400, first error; warnings logged); queue check from the message
   // count of stream `requests` (429 `queue full`, BUG-8); target resolution (422
@@ -39,6 +42,7 @@ class Admission {
  private:
   bus::JetStream& js_;
   JobStore& jobs_;
+  ClaimHints& hints_;
   NodeView nodes_;
   int max_pending_;
 };

@@ -8,7 +8,8 @@
 // (BUG-7). A result counts only when it is for this step, from a node awaited in the current
 // attempt, not yet answered, and published (its `timestamp`) after that node's latest
 // dispatch (BUG-1, BUG-2); everything else is ignored. Each node's `attempts` is the number
-// of attempts it needed.
+// of attempts it needed. A command the `commands` stream does not store ends the step as
+// aborted (the job fails).
 // Loop thread only.
 #pragma once
 

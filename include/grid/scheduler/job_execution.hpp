@@ -9,9 +9,15 @@
 //        │  KV says cancelled (poll, CAS conflict) ──▶ cancelled (adopted, no write)
 //        └  lost ownership / controller stop ──▶ abandoned       (no write; stays running)
 //
+// KV writes never block the loop: each goes out through the AsyncPublisher and its ack comes
+// back as a deferred task. Writes of one job are sequential (each needs the revision the
+// previous one produced): a step starts once its start is stored, and the final write waits
+// for a write still on its way. The execution ends (on_ended) once the final write is acked.
+//
 // Thread ownership: created, used and destroyed on the scheduler's loop thread only. Objects
 // are never destroyed from inside their own callbacks: a finished phase and the ended
-// execution are released from tasks run later through `defer`.
+// execution are released from tasks run later through `defer` (which also drops the tasks
+// of an execution destroyed meanwhile).
 #pragma once
 
 #include <functional>
@@ -31,6 +37,7 @@ namespace grid::scheduler {
 struct ExecutionServices {
   loop::EventLoop& loop;
   JobStore& store;
+  bus::AsyncPublisher& publisher;  // the job's KV writes
   CommandPublisher& commands;
   std::string controller_id;
 };
@@ -68,16 +75,20 @@ class JobExecution : private StepContext {
   const model::Job& job() const override { return stored_.job; }
   const std::vector<std::string>& active_nodes() const override { return active_; }
   loop::EventLoop& loop() override { return services_.loop; }
-  CommandPublisher& commands() override { return services_.commands; }
-  bool begin_step(int index) override;
+  void publish(const model::Phase& leaf, int flat_index, const model::Target& target,
+               std::function<void(const Error& error)> on_failure) override;
   void store_result(int index, const std::string& node, model::NodeResult result) override;
   void finish(StepOutcome outcome) override;
 
   void walk();
   void after_step(StepOutcome outcome, std::size_t leaves);
   void skip_phase(const model::Phase& phase);
-  bool flush();
+  void start_step();
+  // Sends the job as it is now; `on_done` runs on the loop with the outcome. One at a time.
+  void write(std::function<void(WriteOutcome)> on_done);
   void end(std::optional<model::JobStatus> final_status);
+  // After end(), once no write is on its way: the final write if one is due, then on_ended.
+  void conclude();
 
   ExecutionServices& services_;
   StoredJob stored_;
@@ -90,6 +101,9 @@ class JobExecution : private StepContext {
   bool fail_fast_triggered_ = false;
   bool dirty_ = false;  // results or step changed since the last write
   bool ended_ = false;
+  bool writing_ = false;          // a write is on its way
+  bool final_write_due_ = false;  // end() decided a final status not written yet
+  std::uint64_t step_generation_ = 0;  // tells a running step's deferred callbacks from stale ones
   std::unique_ptr<StepRunner> step_;
   std::unique_ptr<StepRunner> retired_;  // a finished phase, released by a deferred task
   loop::Timer job_timer_;

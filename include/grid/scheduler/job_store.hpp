@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "grid/bus/async_publisher.hpp"
 #include "grid/bus/kv.hpp"
 #include "grid/model/job.hpp"
 
@@ -52,9 +53,13 @@ class JobStore {
   // kMaxJobDocument; the shortened text stays in `job`).
   static std::string encode_bounded(model::Job& job);
 
-  // CAS-writes `stored.job` (updated_at = now) on `stored.revision`. On a conflict re-reads:
-  // a `cancelled` job replaces stored.job/revision and yields cancelled_remotely.
-  WriteOutcome write(StoredJob& stored, const std::string& owner);
+  // A write is two halves so that the scheduler's loop never waits for the server: the
+  // CAS message for `stored.job` (updated_at = now) on `stored.revision`, to be published
+  // with a bus::AsyncPublisher, and the handling of its ack. after_write() advances
+  // stored.revision on success; on a conflict it re-reads (one round trip, rare): a
+  // `cancelled` job replaces stored.job/revision and yields cancelled_remotely.
+  bus::Message write_message(StoredJob& stored);
+  WriteOutcome after_write(StoredJob& stored, const bus::PublishAck& ack, const std::string& owner);
 
   bus::KvStore& kv() { return jobs_; }
 

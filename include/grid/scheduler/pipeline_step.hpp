@@ -7,10 +7,13 @@
 // stops the node (`continue`: its later sub-steps are `skipped`) or, under `fail-fast`,
 // every unfinished node (skipped from its own current sub-step on, BUG-18). Pending re-sends
 // and timeouts die with the pipeline (BUG-15). Acceptance: the node's current sub-step, a
-// result awaited and published after that node's latest dispatch (BUG-1).
+// result awaited and published after that node's latest dispatch (BUG-1). A command the
+// `commands` stream does not store fails that node (nothing stored for it); on a node's very
+// first dispatch it ends the pipeline as aborted (§6.9 step 2: the job fails).
 // Loop thread only.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,12 +39,14 @@ class PipelineStep : public StepRunner {
     bool awaiting = false;
     bool done = false;
     bool failed = false;
+    std::uint64_t dispatches = 0;  // identifies the latest dispatch to this node
     Timestamp dispatched_at{};
     std::unique_ptr<loop::Timer> timeout_timer;
     std::unique_ptr<loop::Timer> backoff_timer;
   };
 
-  bool dispatch(const std::string& node);
+  void dispatch(const std::string& node);
+  void on_publish_failed(const std::string& node, std::uint64_t dispatch, const Error& error);
   void on_node_result(const std::string& node, model::NodeResult result);
   void fail_node(const std::string& node, NodeState& state);
   void skip_rest(const std::string& node, std::size_t from);

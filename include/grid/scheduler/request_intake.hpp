@@ -1,6 +1,6 @@
 // Queue consumption (SPEC §6.2): one thread pulls the shared durable `scheduler` consumer of
-// stream `requests`, at most one message per free slot (scheduler.max_concurrent), waiting at
-// most 2 s per fetch, and hands each message over with `on_request` (which must only post it
+// stream `requests`, at most one message per free slot (scheduler.max_concurrent): each fetch
+// asks for as many messages as slots are free and waits at most 2 s, and hands each message over with `on_request` (which must only post it
 // to the loop). The loop gives a slot back with release_slot() when the job it held ends or
 // the request is dropped. nats.c 3.4 has no callback pull, hence the thread.
 #pragma once
@@ -37,7 +37,9 @@ class RequestIntake {
 
  private:
   void run();
-  bool acquire_slot();
+  // Waits for a free slot and takes every free slot; 0 when stopping.
+  int acquire_slots();
+  void release_slots(int count);
 
   bus::PullSubscription subscription_;
   Handler on_request_;

@@ -7,10 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "grid/common/error.hpp"
 #include "grid/loop/event_loop.hpp"
 #include "grid/model/job.hpp"
+#include "grid/model/target.hpp"
 #include "grid/model/task_result.hpp"
-#include "grid/scheduler/command_publisher.hpp"
 
 namespace grid::scheduler {
 
@@ -20,18 +21,21 @@ struct StepOutcome {
   bool aborted = false;                   // a publish failed: the job ends `failed`
 };
 
-// Services of the job execution. A step calls finish() exactly once; after that the
-// execution destroys the step (later, from a task of its own, never inside the call).
+// Services of the job execution. The execution has written the step start (`step` = the
+// phase's first index, BUG-53 rule) before it starts the step. A step calls finish() exactly
+// once; after that the execution destroys the step (later, from a task of its own, never
+// inside the call).
 class StepContext {
  public:
   virtual ~StepContext() = default;
   virtual const model::Job& job() const = 0;
   virtual const std::vector<std::string>& active_nodes() const = 0;
   virtual loop::EventLoop& loop() = 0;
-  virtual CommandPublisher& commands() = 0;
-  // Marks the start of a step: `step` = index, then the pending write goes out (BUG-53 rule).
-  // Returns false when the execution stopped meanwhile (remote cancel, lost ownership).
-  virtual bool begin_step(int index) = 0;
+  // Publishes a command without waiting for the stream (CommandPublisher::publish). When it
+  // was not stored, `on_failure` runs later on the loop thread, and only while this step is
+  // still the running one.
+  virtual void publish(const model::Phase& leaf, int flat_index, const model::Target& target,
+                       std::function<void(const Error& error)> on_failure) = 0;
   // Replaces results[index][node] in memory; written with the next coalesced write.
   virtual void store_result(int index, const std::string& node, model::NodeResult result) = 0;
   virtual void finish(StepOutcome outcome) = 0;

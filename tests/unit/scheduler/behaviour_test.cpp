@@ -68,6 +68,28 @@ TEST_F(SchedulerTest, StaleResultOfAnEarlierAttemptIsIgnored) {
   EXPECT_EQ(job.results.at(0).at("n1").attempts, 2);
 }
 
+// Commands go out without waiting for the stream; a command no stream stores still ends the
+// job `failed` at once (§6.5/§6.9: a publish failure aborts the job), not at the step timeout
+// (1 h here). The node is registered without any process and stream `commands` is gone, so
+// the server answers "no responders".
+TEST_F(SchedulerTest, ACommandNoStreamStoresFailsTheJobAtOnce) {
+  model::NodeInfo ghost{"ghost", "host-ghost", {}, std::vector<std::string>{"test"}, "online", now()};
+  nodes->put("ghost", model::to_json_text(ghost));
+  start_scheduler();
+  jsErrCode code{};
+  ASSERT_EQ(js_DeleteStream(js.context().get(), "commands", nullptr, &code), NATS_OK);
+  const model::Target target{"node", "ghost"};
+  const auto barrier =
+      wait_terminal(submit(request({with(leaf("test", "succeed"), "", "1h")}, "", target)));
+  EXPECT_EQ(barrier.status, JobStatus::kFailed);
+  EXPECT_TRUE(barrier.results.empty());
+  const auto pipeline = wait_terminal(submit(request(
+      {branch({with(leaf("test", "succeed"), "", "1h"), with(leaf("test", "succeed"), "", "1h")})},
+      "", target)));
+  EXPECT_EQ(pipeline.status, JobStatus::kFailed);
+  EXPECT_TRUE(pipeline.results.empty());
+}
+
 TEST_F(SchedulerTest, DuplicateAndLateResultsAreIgnored) {
   StandInWorker* worker = nullptr;
   worker = &add_worker("n1", [&](const Received& r) {
@@ -107,7 +129,8 @@ TEST_F(SchedulerTest, CancelPendingUnknownAndTerminal) {
   const auto unknown = scheduler->cancel("0123456789abcdef");
   EXPECT_EQ(unknown.http_status(), 404);
   EXPECT_EQ(unknown.error, "job not found: getting job 0123456789abcdef: nats: key not found");
-  // The queued request of the cancelled job is dropped when fetched.
+  // The queued request of the cancelled job is dropped when fetched (the revision admission
+  // remembered for the claim is stale: the claim's CAS fails, it reads and finds `cancelled`).
   on_loop([this] { scheduler->start(); });
   ASSERT_TRUE(grid::test::wait_for(
       [&] { return js.stream_info(std::string(bus::kRequestsStream)).messages == 0; }));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "grid/scheduler/backoff.hpp"
+#include "grid/scheduler/claim.hpp"
 #include "grid/scheduler/condition_gate.hpp"
 #include "grid/scheduler/job_store.hpp"
 #include "grid/scheduler/target_resolution.hpp"
@@ -23,6 +24,20 @@ TEST(Backoff, DoublesFromOneSecondAndSaturatesAtThirty) {
   EXPECT_EQ(retry_backoff(34), 30s);
   EXPECT_EQ(retry_backoff(100), 30s);
   EXPECT_EQ(retry_backoff(1LL << 62), 30s);
+}
+
+TEST(ClaimHints, GivesEachRevisionOnceAndForgetsTheOldestBeyondCapacity) {
+  ClaimHints hints(2);
+  hints.remember("a", 1);
+  hints.remember("b", 2);
+  EXPECT_EQ(hints.take("a"), 1u);
+  EXPECT_EQ(hints.take("a"), std::nullopt);
+  hints.remember("c", 3);
+  hints.remember("d", 4);  // b is the oldest remembered of the last two: forgotten
+  EXPECT_EQ(hints.take("b"), std::nullopt);
+  EXPECT_EQ(hints.take("c"), 3u);
+  EXPECT_EQ(hints.take("d"), 4u);
+  EXPECT_EQ(hints.take("unknown"), std::nullopt);
 }
 
 TEST(ConditionGate, FollowsTheTableOfSection64) {

@@ -1,0 +1,80 @@
+// JetStream publishes whose acknowledgement arrives through a callback, so that the
+// scheduler's event loop never blocks on a round trip (issue 7). Each publish is a plain
+// request to the stream's subject: the reply is the stream's ack (sequence, or the JetStream
+// error with its code, e.g. 10071 for a failed compare-and-swap — what nats.c 3.4.1's own
+// asynchronous publish does not report).
+//
+// One wildcard inbox subscription carries every reply; a request is matched by its token.
+// A sweeper thread fails requests without a reply within the timeout. Callbacks run on the
+// subscription's delivery thread or on the sweeper thread, never on the caller's, and must
+// not block; they are never called after the destructor has returned (unanswered requests
+// are dropped then).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "grid/bus/connection.hpp"
+#include "grid/bus/core_subscription.hpp"
+#include "grid/bus/error.hpp"
+#include "grid/bus/message.hpp"
+#include "grid/common/duration.hpp"
+
+namespace grid::bus {
+
+// The outcome of one publish: the stream sequence, or the failure.
+struct PublishAck {
+  std::uint64_t sequence = 0;
+  std::optional<NatsError> error;
+};
+
+class AsyncPublisher {
+ public:
+  using Callback = std::function<void(PublishAck)>;
+
+  // Subscribes at once (throws NatsError). `timeout` bounds the wait for each ack.
+  AsyncPublisher(Connection& connection, Duration timeout);
+  ~AsyncPublisher();
+  AsyncPublisher(const AsyncPublisher&) = delete;
+  AsyncPublisher& operator=(const AsyncPublisher&) = delete;
+
+  // Sends `message`; `on_ack` runs exactly once later (unless this object is destroyed
+  // first). A send failing at once (e.g. connection closed) is reported through the callback
+  // too. Thread-safe.
+  void publish(Message message, Callback on_ack);
+
+ private:
+  struct Pending {
+    std::string subject;
+    Callback on_ack;
+    std::chrono::steady_clock::time_point deadline;
+  };
+
+  void on_reply(const Message& reply);
+  void sweep();
+  std::optional<Pending> take(std::uint64_t token);
+
+  natsConnection* connection_;
+  Duration timeout_;
+  std::string inbox_prefix_;  // "<inbox>." ; the token follows
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<std::uint64_t, Pending> pending_;  // by token
+  std::uint64_t next_token_ = 0;
+  bool stopping_ = false;
+  std::optional<CoreSubscription> replies_;
+  std::thread sweeper_;
+};
+
+// The stream sequence of a publish ack body, or the NatsError it carries (err_code and
+// description) or describes (unreadable body). `context` prefixes the error text.
+PublishAck parse_publish_ack(const std::string& context, const Message& reply);
+
+}  // namespace grid::bus
