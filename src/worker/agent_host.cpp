@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "grid/backends/registry.hpp"
+#include "grid/bus/async_publisher.hpp"
 #include "grid/bus/connection.hpp"
 #include "grid/bus/jetstream.hpp"
 #include "grid/bus/kv.hpp"
@@ -61,6 +62,7 @@ struct AgentHost::Impl {
   struct Link {
     std::unique_ptr<bus::Connection> connection;
     std::unique_ptr<bus::JetStream> js;
+    std::unique_ptr<bus::AsyncPublisher> publisher;  // results of its agents
     std::optional<bus::KvStore> nodes;
     std::unique_ptr<PullMux> mux;
   };
@@ -75,6 +77,8 @@ struct AgentHost::Impl {
       co.retry_on_failed_connect = false;
       link.connection = std::make_unique<bus::Connection>(std::move(co));
       link.js = std::make_unique<bus::JetStream>(*link.connection);
+      link.publisher =
+          std::make_unique<bus::AsyncPublisher>(*link.connection, link.js->options().timeout);
       link.nodes.emplace(bus::KvStore::open(*link.js, std::string(bus::kNodesBucket)));
       link.mux = std::make_unique<PullMux>(*link.connection, *link.js,
                                            inbox + "." + std::to_string(c), options.pull_expires);
@@ -106,7 +110,7 @@ struct AgentHost::Impl {
                                 {options.ack_wait, options.inactive_threshold}, false);
     auto& shard = *shards[agent.shard];
     run_on(shard, [&] {
-      agent.dispatcher = std::make_unique<Dispatcher>(shard.loop, *link.js, registry,
+      agent.dispatcher = std::make_unique<Dispatcher>(shard.loop, *link.publisher, registry,
                                                       agent.spec.id, options.dispatch);
     });
     try {
@@ -235,6 +239,7 @@ struct AgentHost::Impl {
     for (auto& t : writers) t.join();
     for (auto& link : links) {
       link.nodes.reset();
+      link.publisher.reset();
       link.js.reset();
       link.connection.reset();
     }

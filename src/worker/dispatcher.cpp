@@ -45,10 +45,11 @@ void send_quietly(const char* what, Action&& action) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(loop::EventLoop& loop, bus::JetStream& js, backends::Registry& registry,
-                       std::string node_id, DispatcherSettings settings)
+Dispatcher::Dispatcher(loop::EventLoop& loop, bus::AsyncPublisher& publisher,
+                       backends::Registry& registry, std::string node_id,
+                       DispatcherSettings settings)
     : loop_(loop),
-      js_(js),
+      publisher_(publisher),
       node_id_(std::move(node_id)),
       settings_(settings),
       progress_timer_(loop, [this] { send_progress(); }),
@@ -155,25 +156,41 @@ void Dispatcher::on_finished(model::TaskResult result) {
 }
 
 void Dispatcher::publish() {
-  const auto sequence = current_->metadata.stream_sequence;
+  const std::uint64_t attempt = ++publish_attempt_;
+  std::optional<bus::Message> message;
   try {
-    const auto subject = bus::result_subject(
-        result_->job_id, static_cast<std::uint64_t>(result_->task_index), node_id_);
-    js_.publish(subject, model::to_json_text(*result_));
+    message.emplace(bus::result_subject(result_->job_id,
+                                        static_cast<std::uint64_t>(result_->task_index), node_id_),
+                    model::to_json_text(*result_));
   } catch (const Error& e) {
-    publish_backoff_ = publish_backoff_ == Duration::zero()
-                           ? kFirstPublishBackoff
-                           : std::min(publish_backoff_ * 2, kMaxPublishBackoff);
-    spdlog::warn("publishing the result of {} failed (retrying in {}): {}",
-                 describe(current_->command.message, sequence), format_duration(publish_backoff_),
-                 e.what());
-    publish_timer_.start(publish_backoff_);
-    return;
+    return retry_publish(e.what());
   }
-  spdlog::debug("{}: {} in {}", describe(current_->command.message, sequence), result_->status,
-                format_duration(result_->duration));
+  publisher_.publish(std::move(*message), [&loop = loop_, self = std::weak_ptr(self_),
+                                           attempt](bus::PublishAck ack) {
+    loop.post([self, attempt, ack = std::move(ack)] {
+      if (const auto alive = self.lock()) (*alive)->on_published(attempt, ack);
+    });
+  });
+}
+
+void Dispatcher::on_published(std::uint64_t attempt, const bus::PublishAck& ack) {
+  if (phase_ != Phase::publishing || attempt != publish_attempt_) return;  // given up meanwhile
+  if (ack.error) return retry_publish(ack.error->what());
+  spdlog::debug("{}: {} in {}",
+                describe(current_->command.message, current_->metadata.stream_sequence),
+                result_->status, format_duration(result_->duration));
   send_quietly("ack", [this] { current_->message.ack(); });
   complete();
+}
+
+void Dispatcher::retry_publish(const std::string& error) {
+  publish_backoff_ = publish_backoff_ == Duration::zero()
+                         ? kFirstPublishBackoff
+                         : std::min(publish_backoff_ * 2, kMaxPublishBackoff);
+  spdlog::warn("publishing the result of {} failed (retrying in {}): {}",
+               describe(current_->command.message, current_->metadata.stream_sequence),
+               format_duration(publish_backoff_), error);
+  publish_timer_.start(publish_backoff_);
 }
 
 void Dispatcher::complete() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "grid/backends/registry.hpp"
+#include "grid/bus/async_publisher.hpp"
 #include "grid/bus/connection.hpp"
 #include "grid/bus/error.hpp"
 #include "grid/bus/jetstream.hpp"
@@ -119,7 +120,8 @@ struct Worker::Impl {
         *js, id(), groups(), {options.ack_wait, config.worker.inactive_threshold});
     auto dispatch = options.dispatch;
     dispatch.allow = config.worker.allow;
-    dispatcher.emplace(loop, *js, registry, id(), dispatch);
+    publisher.emplace(*connection, js->options().timeout);
+    dispatcher.emplace(loop, *publisher, registry, id(), dispatch);
     try {
       registration->register_online();
     } catch (const Error& e) {
@@ -180,6 +182,7 @@ struct Worker::Impl {
     }
     registration.reset();
     nodes.reset();
+    publisher.reset();
     js.reset();
     connection.reset();
   }
@@ -196,6 +199,7 @@ struct Worker::Impl {
   std::optional<loop::SignalWatcher> signals;
   std::optional<bus::Connection> connection;
   std::optional<bus::JetStream> js;
+  std::optional<bus::AsyncPublisher> publisher;  // results
   std::optional<bus::KvStore> nodes;
   std::optional<NodeRegistration> registration;
   bool registered = false;

@@ -6,12 +6,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "grid/backends/registry.hpp"
-#include "grid/bus/jetstream.hpp"
+#include "grid/bus/async_publisher.hpp"
 #include "grid/loop/event_loop.hpp"
 #include "grid/worker/command.hpp"
 #include "grid/worker/executor.hpp"
@@ -34,13 +35,14 @@ struct DispatcherSettings {
 // Messages are held (one per consumer at most, max ack pending 1) until the executor is free;
 // then the held message with the lowest stream sequence runs. Its result is published to
 // result.<job>.<index>.<node> (retried with backoff until it succeeds, BUG-63) and only then
-// the message is acked. A redelivery of a sequence this worker already executed is acked
+// the message is acked. The publish does not block the loop: its ack comes back through the
+// AsyncPublisher and is posted to the loop (other agents sharing the loop keep running). A redelivery of a sequence this worker already executed is acked
 // without running or publishing (BUG-3). A command older than its timeout is not run: a failed
 // result says so (BUG-60).
 class Dispatcher {
  public:
-  // `loop`, `js` and `registry` must outlive the dispatcher.
-  Dispatcher(loop::EventLoop& loop, bus::JetStream& js, backends::Registry& registry,
+  // `loop`, `publisher` and `registry` must outlive the dispatcher.
+  Dispatcher(loop::EventLoop& loop, bus::AsyncPublisher& publisher, backends::Registry& registry,
              std::string node_id, DispatcherSettings settings);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
@@ -66,6 +68,8 @@ class Dispatcher {
   void start_next();
   void on_finished(model::TaskResult result);
   void publish();
+  void on_published(std::uint64_t attempt, const bus::PublishAck& ack);
+  void retry_publish(const std::string& error);
   void complete();
   void send_progress();
   void on_overrun();
@@ -73,7 +77,7 @@ class Dispatcher {
   void finish_drain_if_idle();
 
   loop::EventLoop& loop_;
-  bus::JetStream& js_;
+  bus::AsyncPublisher& publisher_;
   const std::string node_id_;
   const DispatcherSettings settings_;
 
@@ -82,6 +86,7 @@ class Dispatcher {
   Phase phase_ = Phase::idle;
   std::optional<model::TaskResult> result_;  // of current_, while publishing
   Duration publish_backoff_{};
+  std::uint64_t publish_attempt_ = 0;  // tells the ack of the latest publish from stale ones
   // Consumer → last stream sequence started. Each consumer delivers in stream order, so a
   // redelivery (delivery count > 1) at or below it is a command already executed.
   std::map<std::string, std::uint64_t> executed_;
@@ -92,6 +97,8 @@ class Dispatcher {
   loop::Timer overrun_timer_;  // BUG-6 warning when the running command outlives its timeout
   loop::Timer publish_timer_;  // retry backoff
   loop::Timer drain_timer_;    // cancels the running command at shutdown
+  // Publish acks reach the loop through a weak copy: none runs after the destructor.
+  std::shared_ptr<Dispatcher*> self_ = std::make_shared<Dispatcher*>(this);
   Executor executor_;          // last: destroyed first, its thread may still post results
 };
 
