@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "grid/bus/connection.hpp"
+#include "grid/common/log.hpp"
 #include "grid/worker/agent_host.hpp"
 
 int main(int argc, char** argv) {
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
   app.add_option("--loops", options.loops);
   app.add_option("--startup-threads", options.startup_threads);
   CLI11_PARSE(app, argc, argv);
+  // stderr: stdout carries the JSON lines, and run.py stops reading it after the first one (a
+  // warning per agent written to that pipe filled it and blocked every logging thread).
+  grid::setup_logging("grid_agents", false);
   spdlog::set_level(spdlog::level::warn);
   options.hostname = "grid-agents";
 

@@ -3,6 +3,7 @@
 #include <nats/nats.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -43,8 +44,12 @@ PublishAck parse_publish_ack(const std::string& context, const Message& reply) {
   return {seq->get<std::uint64_t>(), std::nullopt};
 }
 
-AsyncPublisher::AsyncPublisher(Connection& connection, Duration timeout)
-    : connection_(connection.raw()), timeout_(timeout), inbox_prefix_(new_inbox() + ".") {
+AsyncPublisher::AsyncPublisher(Connection& connection, Duration timeout,
+                               std::size_t max_in_flight)
+    : connection_(connection.raw()),
+      timeout_(timeout),
+      max_in_flight_(std::max<std::size_t>(1, max_in_flight)),
+      inbox_prefix_(new_inbox() + ".") {
   replies_.emplace(connection, inbox_prefix_ + "*",
                    [this](Message reply) { on_reply(reply); });
   sweeper_ = std::thread([this] { sweep(); });
@@ -55,6 +60,7 @@ AsyncPublisher::~AsyncPublisher() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
     pending_.clear();
+    backlog_.clear();
   }
   wake_.notify_all();
   sweeper_.join();
@@ -62,33 +68,64 @@ AsyncPublisher::~AsyncPublisher() {
 }
 
 void AsyncPublisher::publish(Message message, Callback on_ack) {
-  const std::string subject(message.subject());
-  std::uint64_t token = 0;
   {
     std::lock_guard lock(mutex_);
-    token = next_token_++;
-    pending_.emplace(token,
-                     Pending{subject, std::move(on_ack), std::chrono::steady_clock::now() + timeout_});
+    if (stopping_) return;
+    backlog_.push_back(Waiting{std::move(message), std::move(on_ack)});
   }
+  pump();
+}
+
+void AsyncPublisher::pump() {
+  while (true) {
+    std::optional<Waiting> next;
+    std::uint64_t token = 0;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_ || backlog_.empty() || pending_.size() >= max_in_flight_) return;
+      next.emplace(std::move(backlog_.front()));
+      backlog_.pop_front();
+      token = next_token_++;
+      pending_.emplace(token, Pending{std::string(next->message.subject()), std::move(next->on_ack),
+                                      std::chrono::steady_clock::now() + timeout_});
+    }
+    send(token, next->message);
+  }
+}
+
+void AsyncPublisher::send(std::uint64_t token, const Message& message) {
   natsStatus status = NATS_OK;
   try {
-    Message request(subject, message.data(), inbox_prefix_ + std::to_string(token));
+    Message request(std::string(message.subject()), message.data(),
+                    inbox_prefix_ + std::to_string(token));
     for (const auto& [name, value] : message.headers()) request.set_header(name, value);
     status = natsConnection_PublishMsg(connection_, request.raw());
   } catch (const NatsError& e) {
     status = e.status();
   }
   if (status == NATS_OK) return;
-  const NatsError error(context_of(subject), status);
-  if (auto failed = take(token)) failed->on_ack({0, error});
+  std::optional<Pending> failed;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = pending_.find(token);
+    if (it == pending_.end()) return;
+    failed.emplace(std::move(it->second));
+    pending_.erase(it);
+  }
+  // No refill here: send() runs inside pump()'s loop, which goes on with the backlog.
+  failed->on_ack({0, NatsError(context_of(failed->subject), status)});
 }
 
 std::optional<AsyncPublisher::Pending> AsyncPublisher::take(std::uint64_t token) {
-  std::lock_guard lock(mutex_);
-  const auto it = pending_.find(token);
-  if (it == pending_.end()) return std::nullopt;
-  Pending found = std::move(it->second);
-  pending_.erase(it);
+  std::optional<Pending> found;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = pending_.find(token);
+    if (it == pending_.end()) return std::nullopt;
+    found.emplace(std::move(it->second));
+    pending_.erase(it);
+  }
+  pump();
   return found;
 }
 
@@ -117,6 +154,7 @@ void AsyncPublisher::sweep() {
     Pending overdue = std::move(pending_.begin()->second);
     pending_.erase(pending_.begin());
     lock.unlock();
+    pump();
     overdue.on_ack({0, NatsError(context_of(overdue.subject), NATS_TIMEOUT, {},
                                  "no acknowledgement within the timeout")});
     lock.lock();

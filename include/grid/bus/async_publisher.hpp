@@ -5,14 +5,19 @@
 // asynchronous publish does not report).
 //
 // One wildcard inbox subscription carries every reply; a request is matched by its token.
-// A sweeper thread fails requests without a reply within the timeout. Callbacks run on the
+// At most `max_in_flight` publishes await their ack; later ones wait in a FIFO backlog and go
+// out as acks come back (a fan-out of thousands of messages must not flood the server into
+// timing them out). A sweeper thread fails requests without a reply within the timeout,
+// counted from when each was sent. Callbacks run on the
 // subscription's delivery thread or on the sweeper thread, never on the caller's, and must
 // not block; they are never called after the destructor has returned (unanswered requests
 // are dropped then).
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,8 +44,11 @@ class AsyncPublisher {
  public:
   using Callback = std::function<void(PublishAck)>;
 
+  static constexpr std::size_t kDefaultMaxInFlight = 256;
+
   // Subscribes at once (throws NatsError). `timeout` bounds the wait for each ack.
-  AsyncPublisher(Connection& connection, Duration timeout);
+  AsyncPublisher(Connection& connection, Duration timeout,
+                 std::size_t max_in_flight = kDefaultMaxInFlight);
   ~AsyncPublisher();
   AsyncPublisher(const AsyncPublisher&) = delete;
   AsyncPublisher& operator=(const AsyncPublisher&) = delete;
@@ -56,17 +64,27 @@ class AsyncPublisher {
     Callback on_ack;
     std::chrono::steady_clock::time_point deadline;
   };
+  struct Waiting {
+    Message message;
+    Callback on_ack;
+  };
 
+  // Sends backlog messages while the window has room.
+  void pump();
+  void send(std::uint64_t token, const Message& message);
   void on_reply(const Message& reply);
   void sweep();
+  // Removes a pending request (nullopt when it is gone already) and refills the window.
   std::optional<Pending> take(std::uint64_t token);
 
   natsConnection* connection_;
   Duration timeout_;
+  std::size_t max_in_flight_;
   std::string inbox_prefix_;  // "<inbox>." ; the token follows
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::map<std::uint64_t, Pending> pending_;  // by token
+  std::map<std::uint64_t, Pending> pending_;  // by token: sent, awaiting the ack
+  std::deque<Waiting> backlog_;               // not sent yet, oldest first
   std::uint64_t next_token_ = 0;
   bool stopping_ = false;
   std::optional<CoreSubscription> replies_;

@@ -59,6 +59,34 @@ TEST_F(AsyncPublisherTest, AcksCarryTheStreamSequenceInOrder) {
   EXPECT_EQ(js.stream_info("T").messages, 3u);
 }
 
+TEST_F(AsyncPublisherTest, AFullWindowKeepsLaterPublishesBackInOrder) {
+  js.ensure_stream(StreamConfig{.name = "T", .subjects = {"t.>"}});
+  AsyncPublisher publisher(connection, 5s, 1);
+  Acks acks;
+  for (int i = 0; i < 20; ++i) publisher.publish(Message("t.x", "m"), acks.sink());
+  const auto got = acks.wait_for(20);
+  ASSERT_EQ(got.size(), 20u);
+  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].sequence, i + 1);
+}
+
+TEST_F(AsyncPublisherTest, NoMoreThanTheWindowIsSentBeforeAcksOrTimeouts) {
+  std::atomic<int> received{0};
+  CoreSubscription silent(connection, "silent.>", [&](Message) { ++received; });
+  connection.flush(5s);
+  AsyncPublisher publisher(connection, 2s, 2);
+  Acks acks;
+  for (int i = 0; i < 4; ++i) publisher.publish(Message("silent.x", "data"), acks.sink());
+  ASSERT_TRUE(test::wait_for([&] { return received.load() >= 2; }));
+  EXPECT_EQ(received.load(), 2);  // the other two wait for a free slot (≥ 2 s away)
+  EXPECT_EQ(acks.size(), 0u);
+  const auto got = acks.wait_for(4);
+  EXPECT_EQ(received.load(), 4);
+  for (const auto& ack : got) {
+    ASSERT_TRUE(ack.error);
+    EXPECT_TRUE(ack.error->is_timeout());
+  }
+}
+
 TEST_F(AsyncPublisherTest, CompareAndSwapConflictIsReportedWithItsCode) {
   auto kv = KvStore::create_or_open(js, "cas", 1);
   const auto revision = kv.put("k", "v1");
