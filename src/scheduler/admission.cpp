@@ -5,6 +5,7 @@
 #include "grid/bus/subjects.hpp"
 #include "grid/common/error.hpp"
 #include "grid/common/job_id.hpp"
+#include "grid/common/store_space.hpp"
 #include "grid/model/json.hpp"
 #include "grid/model/validation.hpp"
 #include "grid/scheduler/target_resolution.hpp"
@@ -16,10 +17,23 @@ SubmitResult refuse(int status, std::string error) {
   return {status, std::move(error), {}};
 }
 
+// A 500 for a failed JetStream call, naming a full store: the server then only times out.
+SubmitResult refuse_store_error(std::string error, const std::filesystem::path& store_dir) {
+  if (!store_dir.empty()) {
+    if (auto full = store_space_problem(store_dir)) error += "; " + *full;
+  }
+  return refuse(500, std::move(error));
+}
+
 }  // namespace
 
-Admission::Admission(bus::JetStream& js, JobStore& jobs, bus::KvStore nodes, int max_pending)
-    : js_(js), jobs_(jobs), nodes_(std::move(nodes)), max_pending_(max_pending) {}
+Admission::Admission(bus::JetStream& js, JobStore& jobs, bus::KvStore nodes, int max_pending,
+                     std::filesystem::path store_dir)
+    : js_(js),
+      jobs_(jobs),
+      nodes_(std::move(nodes)),
+      max_pending_(max_pending),
+      store_dir_(std::move(store_dir)) {}
 
 SubmitResult Admission::submit(const model::JobRequest& request) {
   const auto report = model::validate_job_request(request);
@@ -35,7 +49,7 @@ SubmitResult Admission::submit(const model::JobRequest& request) {
     expected = nodes_.resolve(target, now());
     if (expected.empty()) return refuse(422, "resolving targets: " + no_match_error(target));
   } catch (const Error& e) {
-    return refuse(500, std::string("admission: ") + e.what());
+    return refuse_store_error(std::string("admission: ") + e.what(), store_dir_);
   }
 
   model::Job job = model::new_pending_job(request, new_job_id(), std::move(expected), now());
@@ -44,7 +58,7 @@ SubmitResult Admission::submit(const model::JobRequest& request) {
   try {
     jobs_.kv().create(job.id, text);
   } catch (const Error& e) {
-    return refuse(500, std::string("creating job: storing job: ") + e.what());
+    return refuse_store_error(std::string("creating job: storing job: ") + e.what(), store_dir_);
   }
   try {
     js_.publish(bus::request_subject(job.id), text);
@@ -55,7 +69,7 @@ SubmitResult Admission::submit(const model::JobRequest& request) {
       spdlog::error("job {}: removing the entry of an unpublished job failed: {}", job.id,
                     erase_error.what());
     }
-    return refuse(500, std::string("publishing request: ") + e.what());
+    return refuse_store_error(std::string("publishing request: ") + e.what(), store_dir_);
   }
   return {202, {}, std::move(job)};
 }

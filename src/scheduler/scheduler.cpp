@@ -44,7 +44,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         options(std::move(o)),
         store(std::move(jobs)),
         commands(js),
-        admission(js, store, std::move(nodes), or_default(options.max_pending, kDefaultMaxPending)),
+        admission(js, store, std::move(nodes), or_default(options.max_pending, kDefaultMaxPending),
+                  options.store_dir),
         services{loop, store, commands, options.controller_id} {}
 
   // Runs `task` on the loop thread if the scheduler still exists then.

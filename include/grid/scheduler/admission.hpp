@@ -2,6 +2,7 @@
 // resolution, KV create, request publish.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -26,14 +27,17 @@ struct SubmitResult {
 // call it directly.
 class Admission {
  public:
-  Admission(bus::JetStream& js, JobStore& jobs, bus::KvStore nodes, int max_pending);
+  // `store_dir`: the JetStream store of the managed nats-server, empty when NATS is external.
+  Admission(bus::JetStream& js, JobStore& jobs, bus::KvStore nodes, int max_pending,
+            std::filesystem::path store_dir = {});
 
   // In order: validation (400, first error; warnings logged); queue check from the message
   // count of stream `requests` (429 `queue full`, BUG-8); target resolution (422
   // `resolving targets: no online nodes match target <scope>:<value>`, BUG-20); a job document
   // above half of kMaxJobDocument (413 `job too large`, BUG-23); KV create (500
   // `creating job: storing job: …`); publish to request.<id> (500 `publishing request: …`,
-  // after deleting the KV entry, BUG-48).
+  // after deleting the KV entry, BUG-48). A 500 answer ends with "; JetStream store <dir> is
+  // full (…)" when that is the likely cause (store_space.hpp).
   SubmitResult submit(const model::JobRequest& request);
 
  private:
@@ -41,6 +45,7 @@ class Admission {
   JobStore& jobs_;
   NodeView nodes_;
   int max_pending_;
+  std::filesystem::path store_dir_;
 };
 
 }  // namespace grid::scheduler
