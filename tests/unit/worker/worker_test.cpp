@@ -221,6 +221,33 @@ TEST_F(WorkerTest, RestartDoesNotReplayExecutedCommandsAndRunsQueuedOnes) {
   EXPECT_EQ(wait_results(job, 4, 300ms).size(), 3u);
 }
 
+// A consumer deleted under a running worker (by an operator, or lost by a killed server):
+// the next fetch fails with "Consumer Deleted", later ones only time out. The worker must
+// re-create it, not stay deaf on it until restarted (found by the kill soak).
+TEST_F(WorkerTest, DeletedConsumerIsRecreatedAndTheWorkerKeepsReceiving) {
+  create_infrastructure();
+  auto worker = start("w1");
+  const std::string job = "cdcdcdcdcdcdcdcd";
+  send(Scope::node, "w1", job, 0, "ping", "echo");
+  ASSERT_EQ(wait_results(job, 1).size(), 1u);
+
+  const std::string stream(bus::kCommandsStream);
+  const std::string durable = bus::worker_node_consumer("w1").durable;
+  js.delete_consumer(stream, durable);
+  ASSERT_TRUE(test::wait_for([&] {
+    try {
+      return js.consumer_info(stream, durable).num_ack_pending == 0;
+    } catch (const Error&) {
+      return false;  // not re-created yet
+    }
+  })) << "the worker did not re-create its consumer";
+  send(Scope::node, "w1", job, 1, "ping", "echo");
+  auto got = wait_results(job, 2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].result.task_index, 1);
+  EXPECT_EQ(wait_results(job, 3, 300ms).size(), 2u);
+}
+
 TEST_F(WorkerTest, CommandOlderThanItsTimeoutIsSkippedOnResume) {
   create_infrastructure();
   start("w1").reset();  // creates the durables, then stops
