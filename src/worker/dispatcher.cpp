@@ -105,9 +105,10 @@ bool Dispatcher::absorb_redelivery(bus::Message& message, const bus::MessageMeta
     if (seen != recent.end() && seen->second == metadata.timestamp) {
       // The same message again as a first delivery: the server lost the consumer's acks (a
       // kill before it wrote its state) or the consumer was re-created.
-      spdlog::warn("sequence {} of {} was delivered again as new (server lost the consumer's "
-                   "state?); already executed: acknowledged without running it",
-                   sequence, metadata.consumer);
+      spdlog::warn(
+          "sequence {} of {} was delivered again as new (server lost the consumer's "
+          "state?); already executed: acknowledged without running it",
+          sequence, metadata.consumer);
       send_quietly("ack of an executed command", [&] { message.ack(); });
       return true;
     }

@@ -49,8 +49,7 @@ TEST(DiskFullTest, FullStoreGivesClearErrorsAndLosesNoAcceptedJob) {
     }
     ASSERT_GE(refused.status, 500) << "the store never filled up: " << accepted.size() << " jobs";
     const std::string error = refused.body.value("error", "");
-    EXPECT_NE(error.find("JetStream store " + tmpfs.dir().string() + " is full"),
-              std::string::npos)
+    EXPECT_NE(error.find("JetStream store " + tmpfs.dir().string() + " is full"), std::string::npos)
         << refused.body.dump();
     // Later submissions get the same kind of answer, not a hang; the controller lives on.
     const auto again = cluster.post("/job", job_request({leaf("test", "succeed")}));

@@ -201,16 +201,16 @@ struct TestPki {
     std::ofstream(dir / "ext.cnf") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
     const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
     const auto issue = [&](const std::string& name, const std::string& ca_name) {
-      return " && openssl req" + ec + " -keyout " + name + ".key -out " + name + ".csr -subj /CN=" +
-             name + " && openssl x509 -req -in " + name + ".csr -CA " + ca_name + ".pem -CAkey " +
-             ca_name + ".key -CAcreateserial -out " + name + ".pem -days 1 -extfile ext.cnf";
+      return " && openssl req" + ec + " -keyout " + name + ".key -out " + name +
+             ".csr -subj /CN=" + name + " && openssl x509 -req -in " + name + ".csr -CA " +
+             ca_name + ".pem -CAkey " + ca_name + ".key -CAcreateserial -out " + name +
+             ".pem -days 1 -extfile ext.cnf";
     };
-    const std::string script = "cd " + d + " && openssl req -x509" + ec +
-                               " -keyout ca.key -out ca.pem -days 1 -subj /CN=grid-test-ca" +
-                               " && openssl req -x509" + ec +
-                               " -keyout rogue-ca.key -out rogue-ca.pem -days 1 -subj /CN=rogue-ca" +
-                               issue("server", "ca") + issue("client", "ca") +
-                               issue("rogue-client", "rogue-ca");
+    const std::string script =
+        "cd " + d + " && openssl req -x509" + ec +
+        " -keyout ca.key -out ca.pem -days 1 -subj /CN=grid-test-ca" + " && openssl req -x509" +
+        ec + " -keyout rogue-ca.key -out rogue-ca.pem -days 1 -subj /CN=rogue-ca" +
+        issue("server", "ca") + issue("client", "ca") + issue("rogue-client", "rogue-ca");
     ok = std::system((script + " >openssl.log 2>&1").c_str()) == 0;
   }
   fs::path ca, cert, key;
@@ -414,8 +414,8 @@ TEST(Security, NatsVerifyRequiresClientCertificatesOfTheCa) {
     const auto exit = worker.wait_exit(kDeadline);
     ASSERT_TRUE(exit.has_value()) << name << " hangs:\n" << worker.output();
     EXPECT_NE(*exit, 0) << worker.output();
-    EXPECT_NE(worker.output().find("client certificate"), std::string::npos)
-        << name << ":\n" << worker.output();
+    EXPECT_NE(worker.output().find("client certificate"), std::string::npos) << name << ":\n"
+                                                                             << worker.output();
   }
   fs::remove_all(pki_dir);
 }

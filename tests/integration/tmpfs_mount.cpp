@@ -15,8 +15,8 @@ TmpfsMount::TmpfsMount(const std::string& size) : dir_(make_temp_dir("grid-tmpfs
   if (::mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) == 0) {
     mounted_ = true;
   } else {
-    why_ = "cannot mount a tmpfs on " + dir_.string() + ": " + std::strerror(errno) +
-           " (needs root)";
+    why_ =
+        "cannot mount a tmpfs on " + dir_.string() + ": " + std::strerror(errno) + " (needs root)";
   }
 }
 
