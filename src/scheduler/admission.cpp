@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "grid/bus/error.hpp"
 #include "grid/bus/subjects.hpp"
 #include "grid/common/error.hpp"
 #include "grid/common/job_id.hpp"
@@ -35,6 +36,25 @@ Admission::Admission(bus::JetStream& js, JobStore& jobs, bus::KvStore nodes, int
       max_pending_(max_pending),
       store_dir_(std::move(store_dir)) {}
 
+std::uint64_t Admission::queued_requests(std::uint64_t max) {
+  const std::string stream(bus::kRequestsStream);
+  const auto info = js_.stream_info(stream);
+  if (info.messages < max) return info.messages;
+  std::uint64_t ack_floor = 0;
+  try {
+    ack_floor = js_.consumer_info(stream, std::string(bus::kSchedulerDurable)).ack_floor;
+  } catch (const bus::NatsError& e) {
+    if (!e.is_not_found()) throw;  // no scheduler has started yet: nothing was acknowledged
+  }
+  if (ack_floor < info.first_sequence) return info.messages;
+  spdlog::warn(
+      "stream {} still holds requests the scheduler acknowledged (sequences {} to {}); "
+      "removing them",
+      stream, info.first_sequence, ack_floor);
+  js_.purge_below(stream, ack_floor + 1);
+  return js_.stream_info(stream).messages;
+}
+
 SubmitResult Admission::submit(const model::JobRequest& request) {
   const auto report = model::validate_job_request(request);
   for (const auto& warning : report.warnings) spdlog::warn("job submission: {}", warning);
@@ -42,8 +62,8 @@ SubmitResult Admission::submit(const model::JobRequest& request) {
 
   std::vector<std::string> expected;
   try {
-    const auto queued = js_.stream_info(std::string(bus::kRequestsStream)).messages;
-    if (queued >= static_cast<std::uint64_t>(max_pending_)) return refuse(429, "queue full");
+    const auto max = static_cast<std::uint64_t>(max_pending_);
+    if (queued_requests(max) >= max) return refuse(429, "queue full");
     model::Target target = request.target;
     if (target.scope.empty()) target.scope = "all";
     expected = nodes_.resolve(target, now());

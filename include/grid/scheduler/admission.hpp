@@ -41,6 +41,14 @@ class Admission {
   SubmitResult submit(const model::JobRequest& request);
 
  private:
+  // The message count of stream `requests` (BUG-8). A work queue drops a request when the
+  // scheduler acknowledges it, but nats-server 2.9 killed with SIGKILL can lose those removals
+  // while keeping the consumer's acks: the requests then stay for ever, are never delivered
+  // again, and the queue looks full to an idle controller (found by the kill soak). When the
+  // count reaches `max`, requests at or below the `scheduler` consumer's ack floor (all
+  // acknowledged) are removed and the count is read again.
+  std::uint64_t queued_requests(std::uint64_t max);
+
   bus::JetStream& js_;
   JobStore& jobs_;
   NodeView nodes_;
