@@ -16,6 +16,9 @@
 // 30 s) for a server that dies within 60 s of its start, and a controller restart resets
 // that. Closer kills would measure the crash-loop backoff, not recovery.
 //
+// Submissions must all be accepted within 60 s + 0.5 s per job (else the test fails as
+// stalled, printing the refusals).
+//
 // Tolerances: a node killed mid-step leaves a timeout failure (the job fails, not lost); a
 // command whose ack died with a killed process is redelivered only after the 30 s ack wait
 // (the worker then fails it as older than its 8 s timeout or acks it without running it,
@@ -103,11 +106,14 @@ class Submitter {
   void run() {
     for (const auto& request : requests_) {
       while (!submit(request)) {
+        if (stopping_) return;
       }
       ++done_;
     }
   }
   bool finished() const { return done_ == requests_.size(); }
+  // Ends run() after the current attempt. Thread-safe.
+  void stop() { stopping_ = true; }
   // Read after the thread ended.
   const std::vector<std::string>& accepted() const { return accepted_; }
   const std::map<std::string, std::size_t>& refused() const { return refused_; }
@@ -137,6 +143,7 @@ class Submitter {
   const ApiAddress& api_;
   const std::vector<Json> requests_;
   std::atomic<std::size_t> done_{0};
+  std::atomic<bool> stopping_{false};
   std::vector<std::string> accepted_;
   std::map<std::string, std::size_t> refused_;
 };
@@ -232,7 +239,9 @@ TEST(SoakTest, EveryAcceptedJobEndsOnceUnderRandomKills) {
   std::shuffle(schedule.begin(), schedule.end(), kill_random);
   std::map<Kill, int> kills;
   std::optional<Clock::time_point> nats_server_started;  // by the controller after a kill
-  for (std::size_t n = 0; !submitter.finished() || n < 3; ++n) {
+  // Bounds the run should submissions stall (every answer a refusal).
+  const auto submit_deadline = started + 60s + jobs * 500ms;
+  for (std::size_t n = 0; (!submitter.finished() && Clock::now() < submit_deadline) || n < 3; ++n) {
     const auto gap = std::uniform_int_distribution<long>(kill_gap.count() / 2,
                                                          kill_gap.count() * 3 / 2)(kill_random);
     const bool submitted =
@@ -254,8 +263,13 @@ TEST(SoakTest, EveryAcceptedJobEndsOnceUnderRandomKills) {
     if (kind == Kill::nats_server) nats_server_started = Clock::now();
     if (kind == Kill::controller) nats_server_started.reset();
   }
+  submitter.stop();
   submitting.join();
   ASSERT_FALSE(HasFatalFailure());
+  EXPECT_TRUE(submitter.finished())
+      << "submissions stalled: only " << submitter.accepted().size() << " of " << jobs
+      << " jobs accepted in "
+      << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count() << " s";
   const auto submitted_in = Clock::now() - started;
 
   const auto final_jobs = settle(cluster, submitter.accepted(), kEndDeadline);
@@ -308,7 +322,6 @@ TEST(SoakTest, EveryAcceptedJobEndsOnceUnderRandomKills) {
     std::cout << "soak: " << figures.problems[i] << "\n";
   }
 
-  EXPECT_EQ(figures.accepted, jobs);
   EXPECT_EQ(figures.lost, 0u);
   EXPECT_EQ(figures.duplicated, 0u);
   EXPECT_EQ(figures.incomplete, 0u);
