@@ -19,8 +19,9 @@
 // * incomplete: a `completed` job without a `success` result for every step and expected node.
 // * missing acknowledged result: for a job that was never recovered, a result a worker
 //   published and got the stream's acknowledgement for (gridw -d logs "job <id> step <n> (…,
-//   sequence <s>): <status> in <duration>" only after the PubAck) which the stored job does not
-//   hold, or holds with another status. A stored "timeout: …" failure instead counts as late:
+//   sequence <s>): <status> in <duration>" only after the PubAck) when the stored job holds
+//   none of the results the node published for that step (nothing, or another status; a
+//   step dispatched twice to a node in one execution has two published answers). A stored "timeout: …" failure instead counts as late:
 //   the result came after the step's deadline (its worker was killed, restarted or backlogged,
 //   §6.8). Recovered jobs are exempt: recovery discards the earlier execution's results.
 #pragma once
