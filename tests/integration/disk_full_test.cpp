@@ -8,6 +8,7 @@
 // no accepted job is lost or left half-written once there is space again, and a controller
 // started on a full store exits 1 saying so.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 
 #include <fstream>
@@ -24,6 +25,19 @@ using namespace std::chrono_literals;
 
 constexpr auto kDeadline = 30s;
 
+// POST /job with a 30 s bound: a submission can wait for two JetStream timeouts (5 s each)
+// on a wedged server; no answer within 30 s is a hang. Status 0 when there is no answer.
+HttpReply post_job(const Cluster& cluster, const Json& body) {
+  httplib::Client client(cluster.api_url());
+  client.set_read_timeout(30s);
+  HttpReply reply;
+  if (auto res = client.Post("/job", body.dump(), "application/json")) {
+    reply.status = res->status;
+    reply.body = Json::parse(res->body, nullptr, false);
+  }
+  return reply;
+}
+
 // ~200 KB of parameters: a few dozen jobs fill the 8 MiB store (job, request and commands).
 Json bulky_job() {
   return job_request({leaf("test", "succeed", {{"padding", std::string(200 * 1024, 'x')}})});
@@ -38,9 +52,8 @@ TEST(DiskFullTest, FullStoreGivesClearErrorsAndLosesNoAcceptedJob) {
     Cluster cluster("", tmpfs.dir());
     cluster.add_worker({"n1", {}});
     for (int i = 0; i < 100 && refused.status == 0; ++i) {
-      // The harness's 10 s read timeout bounds every answer: status 0 would mean a hang.
-      const auto reply = cluster.post("/job", bulky_job());
-      ASSERT_NE(reply.status, 0) << "no answer within 10 s after " << accepted.size() << " jobs";
+      const auto reply = post_job(cluster, bulky_job());
+      ASSERT_NE(reply.status, 0) << "no answer within 30 s after " << accepted.size() << " jobs";
       if (reply.status == 202) {
         accepted.push_back(reply.body["id"].get<std::string>());
       } else {
@@ -52,7 +65,7 @@ TEST(DiskFullTest, FullStoreGivesClearErrorsAndLosesNoAcceptedJob) {
     EXPECT_NE(error.find("JetStream store " + tmpfs.dir().string() + " is full"), std::string::npos)
         << refused.body.dump();
     // Later submissions get the same kind of answer, not a hang; the controller lives on.
-    const auto again = cluster.post("/job", job_request({leaf("test", "succeed")}));
+    const auto again = post_job(cluster, job_request({leaf("test", "succeed")}));
     EXPECT_GE(again.status, 500) << again.body.dump();
     EXPECT_NE(again.body.value("error", "").find("is full"), std::string::npos)
         << again.body.dump();
