@@ -105,6 +105,7 @@ ConsumerInfo to_consumer_info(const jsConsumerInfo& ci) {
       .num_ack_pending = ci.NumAckPending,
       .num_redelivered = ci.NumRedelivered,
       .num_waiting = ci.NumWaiting,
+      .ack_floor = ci.AckFloor.Stream,
   };
 }
 
@@ -234,6 +235,15 @@ ConsumerInfo JetStream::consumer_info(const std::string& stream, const std::stri
         "getting consumer " + durable + " of " + stream, code);
   ConsumerInfoHandle info(raw);
   return to_consumer_info(*info);
+}
+
+void JetStream::purge_below(const std::string& stream, std::uint64_t sequence) {
+  jsOptions options;
+  check(jsOptions_Init(&options), "initialising purge options");
+  options.Stream.Purge.Sequence = sequence;
+  jsErrCode code{};
+  check(js_PurgeStream(js_.get(), stream.c_str(), &options, &code),
+        "purging " + stream + " below sequence " + std::to_string(sequence), code);
 }
 
 void JetStream::delete_consumer(const std::string& stream, const std::string& durable) {

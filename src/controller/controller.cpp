@@ -86,6 +86,7 @@ struct Controller::Impl {
     options.controller_id = config.nats.name;
     options.max_concurrent = config.scheduler.max_concurrent;
     options.max_pending = config.scheduler.max_pending;
+    if (config.nats.server.managed) options.store_dir = config.nats.jetstream.store;
     scheduler.emplace(loop, *connection, *js,
                       bus::KvStore::open(*js, std::string(bus::kJobsBucket)),
                       bus::KvStore::open(*js, std::string(bus::kNodesBucket)), options);

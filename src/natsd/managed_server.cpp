@@ -14,6 +14,7 @@
 
 #include "child_process.hpp"
 #include "grid/common/error.hpp"
+#include "grid/common/store_space.hpp"
 #include "grid/natsd/binary.hpp"
 #include "grid/natsd/server_config.hpp"
 #include "readiness.hpp"
@@ -109,6 +110,10 @@ void ManagedServer::Impl::start() {
   binary = find_binary(options.binary);
   const Version version = check_version(binary);
   spdlog::info("using nats-server {} ({})", version.str(), binary.string());
+  if (auto full = store_space_problem(options.store_dir)) {
+    throw Error("cannot start nats-server: " + *full +
+                "; free space there or set nats.jetstream.store to another directory");
+  }
   write_config(options);
   argv = {binary.string(), "-c", natsd::config_path(options).string()};
   {

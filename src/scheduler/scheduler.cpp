@@ -47,7 +47,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         publisher(c, j.options().timeout),
         commands(publisher),
         admission(js, store, hints, std::move(nodes),
-                  or_default(options.max_pending, kDefaultMaxPending)),
+                  or_default(options.max_pending, kDefaultMaxPending), options.store_dir),
         services{loop, store, publisher, commands, options.controller_id} {}
 
   // Runs `task` on the loop thread if the scheduler still exists then.

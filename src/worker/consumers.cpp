@@ -98,8 +98,9 @@ void Fetcher::work() {
         spdlog::debug("fetching from {} failed: {}", config_.durable, e.what());
       }
       if (!pause(backoff)) return;
-      const auto* nats = dynamic_cast<const bus::NatsError*>(&e);
-      if (nats != nullptr && nats->is_not_found()) rebind();
+      // Whatever failed, make sure the consumer exists: after "Consumer Deleted" (deleted, or
+      // lost by a killed server) fetches only time out, and the worker would stay deaf.
+      rebind();
     }
   }
 }
@@ -111,6 +112,7 @@ void Fetcher::fetch_once() {
 void Fetcher::rebind() {
   try {
     const auto outcome = js_.ensure_consumer(kStream, config_);
+    if (outcome == bus::EnsureOutcome::reused) return;
     subscription_.emplace(js_.pull_subscribe(kStream, config_.durable));
     spdlog::warn("consumer {} was missing: {}", config_.durable, describe(outcome));
   } catch (const Error& e) {

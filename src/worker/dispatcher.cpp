@@ -17,6 +17,9 @@ constexpr Duration kMaxPublishBackoff = std::chrono::seconds(10);
 // The backend enforces the command's timeout itself ("timeout after <T>"); the overrun timer
 // is only the backstop for one that does not, so it fires this much later.
 constexpr Duration kOverrunGrace = std::chrono::seconds(2);
+// Executed commands remembered per consumer to recognise one delivered again as new; older
+// ones are in any case past their timeout when they come back (skipped as stale).
+constexpr std::size_t kRecentExecuted = 4096;
 
 // Why worker.allow refuses the command, or nullopt when it may run.
 std::optional<std::string> refusal(const std::optional<std::vector<std::string>>& allow,
@@ -96,9 +99,21 @@ bool Dispatcher::absorb_redelivery(bus::Message& message, const bus::MessageMeta
     return true;
   }
   const auto executed = executed_.find(metadata.consumer);
-  if (executed == executed_.end() || sequence > executed->second) return false;
+  if (executed == executed_.end() || sequence > executed->second.last) return false;
   if (metadata.num_delivered <= 1) {
-    // A first delivery at or below what we ran: the server lost its latest messages (no fsync,
+    const auto& recent = executed->second.recent;
+    const auto seen = recent.find(sequence);
+    if (seen != recent.end() && seen->second == metadata.timestamp) {
+      // The same message again as a first delivery: the server lost the consumer's acks (a
+      // kill before it wrote its state) or the consumer was re-created.
+      spdlog::warn(
+          "sequence {} of {} was delivered again as new (server lost the consumer's "
+          "state?); already executed: acknowledged without running it",
+          sequence, metadata.consumer);
+      send_quietly("ack of an executed command", [&] { message.ack(); });
+      return true;
+    }
+    // A new message under a sequence we ran: the server lost its latest messages (no fsync,
     // §16 durability note) and reused their sequences. This is a new command.
     spdlog::warn("stream sequence of {} went back to {} (server lost messages?)", metadata.consumer,
                  sequence);
@@ -116,7 +131,10 @@ void Dispatcher::start_next() {
     current_.emplace(std::move(node.mapped()));
     const auto& metadata = current_->metadata;
     const auto& command = current_->command;
-    executed_[metadata.consumer] = metadata.stream_sequence;
+    auto& executed = executed_[metadata.consumer];
+    executed.last = metadata.stream_sequence;
+    executed.recent[metadata.stream_sequence] = metadata.timestamp;
+    if (executed.recent.size() > kRecentExecuted) executed.recent.erase(executed.recent.begin());
 
     if (!is_valid_token(command.message.job_id)) {
       spdlog::warn("dropping sequence {} of {}: no valid job-id header, nowhere to report",

@@ -68,6 +68,18 @@ struct Worker::Impl {
     }
   }
 
+  // What a server that closes the connection at once most likely refused.
+  std::string refused_credentials() const {
+    const auto& tls = config.nats.tls;
+    if (!tls.enabled()) return "this worker's credentials";
+    if (tls.cert.empty()) {
+      return "this worker's credentials, or it requires a client certificate and nats.tls.cert "
+             "is not set";
+    }
+    return "this worker's credentials or its client certificate " + tls.cert +
+           " (not signed by a CA the server trusts?)";
+  }
+
   // BUG-61: the controller may not be up yet. Schedules another attempt when not ready.
   bool infrastructure_ready() {
     std::string waiting_for;
@@ -77,12 +89,13 @@ struct Worker::Impl {
         throw Error("NATS at " + join(config.nats.client.urls) + " refused this worker's " +
                     "credentials (" + connection->last_error() + "); check nats.auth");
       }
-      // nats.c closes for good after some refusals (e.g. no credentials at all).
+      // nats.c closes for good after some refusals (e.g. no credentials at all, or a server
+      // with tls verify that rejects the client certificate in the TLS handshake).
       if (connection->is_closed()) {
         throw Error("NATS at " + join(config.nats.client.urls) +
-                    " closed the connection before it was established (most likely it refused "
-                    "this worker's credentials; last error: " +
-                    connection->last_error() + "); check nats.auth and nats.tls");
+                    " closed the connection before it was established (most likely it refused " +
+                    refused_credentials() + "; last error: " + connection->last_error() +
+                    "); check nats.auth and nats.tls");
       }
       waiting_for = "a NATS server at " + join(config.nats.client.urls);
     } else {

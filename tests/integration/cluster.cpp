@@ -63,11 +63,12 @@ bool is_terminal(const std::string& status) {
   return status == "completed" || status == "failed" || status == "cancelled";
 }
 
-Cluster::Cluster(const std::string& controller_yaml) : dir_(make_temp_dir("grid-cluster")) {
+Cluster::Cluster(const std::string& controller_yaml, const std::filesystem::path& store)
+    : dir_(make_temp_dir("grid-cluster")) {
   controller_config_ = dir_ / "grid.yaml";
   std::ofstream(controller_config_)
       << "nats:\n  name: ctrl-test\n  server: {host: 127.0.0.1, port: " << free_port() << "}\n"
-      << "  jetstream: {store: " << (dir_ / "store").string() << "}\n"
+      << "  jetstream: {store: " << (store.empty() ? dir_ / "store" : store).string() << "}\n"
       << "api: {host: 127.0.0.1, port: 0}\n"
       << controller_yaml;
   start_controller();

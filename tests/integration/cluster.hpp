@@ -36,8 +36,10 @@ struct HttpReply {
 class Cluster {
  public:
   // Starts the controller and waits until its API answers; throws grid::Error otherwise.
-  // `controller_yaml` is appended to the generated controller config (e.g. "scheduler: ...").
-  explicit Cluster(const std::string& controller_yaml = "");
+  // `controller_yaml` is appended to the generated controller config (e.g. "scheduler: ...");
+  // `store` is the JetStream store directory (default: "store" in the temporary directory).
+  explicit Cluster(const std::string& controller_yaml = "",
+                   const std::filesystem::path& store = {});
   // SIGTERMs every process still running, then removes the temporary directory.
   ~Cluster();
   Cluster(const Cluster&) = delete;

@@ -186,23 +186,36 @@ TEST(Security, ApiTokensProtectEverythingButProbes) {
   EXPECT_EQ(debug_out.find(kToken), std::string::npos) << debug_out;
 }
 
-// A test CA and a server certificate for 127.0.0.1/localhost, made with the openssl CLI.
+// A test CA and a server certificate for 127.0.0.1/localhost, made with the openssl CLI, and
+// two client certificates: client.pem signed by the test CA, rogue-client.pem by another CA.
 struct TestPki {
   explicit TestPki(const fs::path& dir)
-      : ca(dir / "ca.pem"), cert(dir / "server.pem"), key(dir / "server.key") {
+      : ca(dir / "ca.pem"),
+        cert(dir / "server.pem"),
+        key(dir / "server.key"),
+        client_cert(dir / "client.pem"),
+        client_key(dir / "client.key"),
+        rogue_cert(dir / "rogue-client.pem"),
+        rogue_key(dir / "rogue-client.key") {
     const std::string d = dir.string();
     std::ofstream(dir / "ext.cnf") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+    const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    const auto issue = [&](const std::string& name, const std::string& ca_name) {
+      return " && openssl req" + ec + " -keyout " + name + ".key -out " + name +
+             ".csr -subj /CN=" + name + " && openssl x509 -req -in " + name + ".csr -CA " +
+             ca_name + ".pem -CAkey " + ca_name + ".key -CAcreateserial -out " + name +
+             ".pem -days 1 -extfile ext.cnf";
+    };
     const std::string script =
-        "cd " + d +
-        " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
-        " -keyout ca.key -out ca.pem -days 1 -subj /CN=grid-test-ca"
-        " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
-        " -keyout server.key -out server.csr -subj /CN=127.0.0.1"
-        " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial"
-        " -out server.pem -days 1 -extfile ext.cnf";
+        "cd " + d + " && openssl req -x509" + ec +
+        " -keyout ca.key -out ca.pem -days 1 -subj /CN=grid-test-ca" + " && openssl req -x509" +
+        ec + " -keyout rogue-ca.key -out rogue-ca.pem -days 1 -subj /CN=rogue-ca" +
+        issue("server", "ca") + issue("client", "ca") + issue("rogue-client", "rogue-ca");
     ok = std::system((script + " >openssl.log 2>&1").c_str()) == 0;
   }
   fs::path ca, cert, key;
+  fs::path client_cert, client_key;
+  fs::path rogue_cert, rogue_key;
   bool ok = false;
 };
 
@@ -354,6 +367,56 @@ TEST(Security, NatsTlsWithTestCa) {
   auto done =
       body_of(client.Get("/job/" + body_of(submitted)["id"].get<std::string>() + "?wait=30s"));
   EXPECT_EQ(done["status"], "completed") << done.dump();
+  fs::remove_all(pki_dir);
+}
+
+// nats.tls.verify: the managed server requires a client certificate signed by nats.tls.ca.
+// The controller presents its own certificate; a worker with a client certificate of the test
+// CA runs a job; one without a certificate, or with one of another CA, is refused and exits
+// non-zero with an error that says so, instead of retrying forever.
+TEST(Security, NatsVerifyRequiresClientCertificatesOfTheCa) {
+  auto pki_dir = make_temp_dir("grid-pki");
+  TestPki pki(pki_dir);
+  ASSERT_TRUE(pki.ok) << "openssl failed; see " << (pki_dir / "openssl.log");
+  Grid grid("  tls: {cert: " + pki.cert.string() + ", key: " + pki.key.string() +
+            ", ca: " + pki.ca.string() + ", verify: true}\napi: {host: 127.0.0.1, port: 0}\n");
+  ASSERT_EQ(grid.nats_url().substr(0, 6), "tls://");
+  httplib::Client client(grid.api_url());
+  client.set_read_timeout(60, 0);
+  ASSERT_TRUE(wait_for([&] { return ready(client); }, kDeadline)) << grid.process().output();
+  std::ifstream generated(grid.dir() / "store" / "grid-nats-server.conf");
+  std::stringstream text;
+  text << generated.rdbuf();
+  EXPECT_NE(text.str().find("verify: true"), std::string::npos) << text.str();
+
+  grid.start_worker("w-cert",
+                    "  tls: {ca: " + pki.ca.string() + ", cert: " + pki.client_cert.string() +
+                        ", key: " + pki.client_key.string() + "}\n",
+                    "");
+  ASSERT_TRUE(wait_for(
+      [&] {
+        auto node_info = body_of(client.Get("/node/w-cert"));
+        return node_info.is_object() && node_info.value("status", "") == "online";
+      },
+      kDeadline));
+  auto submitted = client.Post("/job", ping_job("w-cert").dump(), "application/json");
+  ASSERT_TRUE(submitted && submitted->status == 202);
+  auto done =
+      body_of(client.Get("/job/" + body_of(submitted)["id"].get<std::string>() + "?wait=30s"));
+  EXPECT_EQ(done["status"], "completed") << done.dump();
+
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"w-nocert", "  tls: {ca: " + pki.ca.string() + "}\n"},
+      {"w-rogue", "  tls: {ca: " + pki.ca.string() + ", cert: " + pki.rogue_cert.string() +
+                      ", key: " + pki.rogue_key.string() + "}\n"}};
+  for (const auto& [name, tls] : refused) {
+    auto& worker = grid.start_worker(name, tls, "");
+    const auto exit = worker.wait_exit(kDeadline);
+    ASSERT_TRUE(exit.has_value()) << name << " hangs:\n" << worker.output();
+    EXPECT_NE(*exit, 0) << worker.output();
+    EXPECT_NE(worker.output().find("client certificate"), std::string::npos) << name << ":\n"
+                                                                             << worker.output();
+  }
   fs::remove_all(pki_dir);
 }
 

@@ -62,6 +62,7 @@ struct ConsumerInfo {
   std::int64_t num_ack_pending = 0;  // delivered, not yet acknowledged
   std::int64_t num_redelivered = 0;
   std::int64_t num_waiting = 0;  // pull requests waiting
+  std::uint64_t ack_floor = 0;   // stream sequence at or below which all is acknowledged
 };
 
 enum class EnsureOutcome { created, reused, recreated };
@@ -88,6 +89,8 @@ class JetStream {
   StreamInfo ensure_stream(const StreamConfig& config);
   // Throws NatsError (is_not_found()) when the stream does not exist.
   StreamInfo stream_info(const std::string& stream);
+  // Removes every message of `stream` with a sequence below `sequence`. Throws NatsError.
+  void purge_below(const std::string& stream, std::uint64_t sequence);
 
   // Synchronous publish: returns the stream sequence once the stream has stored the message.
   std::uint64_t publish(const Message& message);

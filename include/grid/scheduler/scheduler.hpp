@@ -30,6 +30,9 @@ struct SchedulerOptions {
   // How often running jobs are re-read to notice a cancel or a takeover by someone else
   // (BUG-13 requires < 2 s).
   Duration ownership_check_interval = std::chrono::seconds(1);
+  // The managed nats-server's store directory, named in admission errors when full; empty
+  // with an external NATS.
+  std::string store_dir{};
 };
 
 class Scheduler {

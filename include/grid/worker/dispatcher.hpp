@@ -87,9 +87,16 @@ class Dispatcher {
   std::optional<model::TaskResult> result_;  // of current_, while publishing
   Duration publish_backoff_{};
   std::uint64_t publish_attempt_ = 0;  // tells the ack of the latest publish from stale ones
-  // Consumer → last stream sequence started. Each consumer delivers in stream order, so a
-  // redelivery (delivery count > 1) at or below it is a command already executed.
-  std::map<std::string, std::uint64_t> executed_;
+  // What one consumer delivered and this process started. Each consumer delivers in stream
+  // order, so a redelivery (delivery count > 1) at or below `last` is a command already
+  // executed. A first delivery at or below it is either a command seen before (the server
+  // lost the consumer's acks, or re-created the consumer) or a new command under a reused
+  // sequence (the server lost messages); the stream timestamp in `recent` tells them apart.
+  struct Executed {
+    std::uint64_t last = 0;
+    std::map<std::uint64_t, Timestamp> recent;  // sequence → stored at; the newest kRecentExecuted
+  };
+  std::map<std::string, Executed> executed_;  // by consumer
   bool draining_ = false;
   std::function<void()> on_drained_;  // called once when draining ends
 

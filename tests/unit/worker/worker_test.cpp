@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "child_process.hpp"
 #include "fake_programs.hpp"
 #include "grid/bus/error.hpp"
 #include "grid/common/error.hpp"
@@ -219,6 +220,98 @@ TEST_F(WorkerTest, RestartDoesNotReplayExecutedCommandsAndRunsQueuedOnes) {
   EXPECT_EQ(got[1].result.task_index, 1);
   EXPECT_EQ(got[2].result.task_index, 2);
   EXPECT_EQ(wait_results(job, 4, 300ms).size(), 3u);
+}
+
+// A consumer deleted under a running worker (by an operator, or lost by a killed server):
+// the next fetch fails with "Consumer Deleted", later ones only time out. The worker must
+// re-create it, not stay deaf on it until restarted (found by the kill soak).
+TEST_F(WorkerTest, DeletedConsumerIsRecreatedAndTheWorkerKeepsReceiving) {
+  create_infrastructure();
+  auto worker = start("w1");
+  const std::string job = "cdcdcdcdcdcdcdcd";
+  send(Scope::node, "w1", job, 0, "ping", "echo");
+  ASSERT_EQ(wait_results(job, 1).size(), 1u);
+
+  const std::string stream(bus::kCommandsStream);
+  const std::string durable = bus::worker_node_consumer("w1").durable;
+  js.delete_consumer(stream, durable);
+  ASSERT_TRUE(test::wait_for([&] {
+    try {
+      return js.consumer_info(stream, durable).num_ack_pending == 0;
+    } catch (const Error&) {
+      return false;  // not re-created yet
+    }
+  })) << "the worker did not re-create its consumer";
+  send(Scope::node, "w1", job, 1, "ping", "echo");
+  auto got = wait_results(job, 2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].result.task_index, 1);
+  EXPECT_EQ(wait_results(job, 3, 300ms).size(), 2u);
+}
+
+// A server that forgets a consumer's acks (killed before it wrote the consumer's state)
+// delivers executed commands again as first deliveries (delivery count 1), as if new. The
+// kill soak saw a step run twice on three nodes that way. Here the consumer's state files are
+// put back to before a command while the server restarts (SIGTERM; the managed server comes
+// back after 1 s): the command comes again and must be acknowledged without running.
+TEST_F(WorkerTest, CommandDeliveredAgainAsNewAfterLostAcksIsNotExecutedAgain) {
+  create_infrastructure();
+  auto worker = start("w1");
+  const std::string job = "cdcdcdcdcdcdcdcd";
+  send(Scope::node, "w1", job, 0, "ping", "echo");
+  ASSERT_EQ(wait_results(job, 1).size(), 1u);
+
+  const auto state = env.store_dir() / "jetstream" / "$G" / "streams" /
+                     std::string(bus::kCommandsStream) / "obs" /
+                     bus::worker_node_consumer("w1").durable;
+  const auto saved = test::make_temp_dir("grid-consumer-state");
+  // Restarts the server, running `while_down` between its exit and its restart.
+  const auto restart_server = [&](const std::function<void()>& while_down) {
+    const int old_pid = env.server().pid();
+    ASSERT_EQ(::kill(old_pid, SIGTERM), 0);
+    ASSERT_TRUE(test::wait_for([&] { return !test::process_alive(old_pid); }, 30s));
+    while_down();
+    ASSERT_TRUE(test::wait_for(
+        [&] {
+          const int pid = env.server().pid();
+          return pid != 0 && pid != old_pid;
+        },
+        30s));
+  };
+  namespace fs = std::filesystem;
+  restart_server([&] {
+    fs::copy(state, saved, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  });
+  ASSERT_TRUE(test::wait_for(
+      [&] {
+        try {
+          send(Scope::node, "w1", job, 1, "ping", "echo");
+          return true;
+        } catch (const Error&) {
+          return false;
+        }
+      },
+      30s));
+  ASSERT_EQ(wait_results(job, 2).size(), 2u);
+
+  restart_server([&] {
+    fs::copy(saved, state, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  });
+  ASSERT_TRUE(test::wait_for(
+      [&] {
+        try {
+          send(Scope::node, "w1", job, 2, "ping", "echo");
+          return true;
+        } catch (const Error&) {
+          return false;
+        }
+      },
+      30s));
+  auto got = wait_results(job, 3);
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[2].result.task_index, 2) << "step 1 ran again";
+  EXPECT_EQ(wait_results(job, 4, 300ms).size(), 3u);
+  fs::remove_all(saved);
 }
 
 TEST_F(WorkerTest, CommandOlderThanItsTimeoutIsSkippedOnResume) {
