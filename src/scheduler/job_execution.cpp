@@ -10,6 +10,11 @@
 #include "grid/scheduler/pipeline_step.hpp"
 
 namespace grid::scheduler {
+namespace {
+
+constexpr Duration kMaxFinalWriteBackoff = std::chrono::seconds(10);
+
+}  // namespace
 
 JobExecution::JobExecution(ExecutionServices& services, StoredJob claimed, Defer defer,
                            std::function<void()> on_ended)
@@ -18,7 +23,8 @@ JobExecution::JobExecution(ExecutionServices& services, StoredJob claimed, Defer
       defer_(std::move(defer)),
       on_ended_(std::move(on_ended)),
       active_(stored_.job.expected),
-      job_timer_(services.loop, [this] { cancel("job timeout " + stored_.job.timeout); }) {}
+      job_timer_(services.loop, [this] { cancel("job timeout " + stored_.job.timeout); }),
+      final_write_timer_(services.loop, [this] { conclude(); }) {}
 
 JobExecution::~JobExecution() = default;
 
@@ -189,8 +195,17 @@ void JobExecution::end(std::optional<model::JobStatus> final_status) {
 
 void JobExecution::conclude() {
   if (!std::exchange(final_write_due_, false)) return defer_(on_ended_);
-  // A conflict here means someone else decided (cancel or recovery): nothing more to do.
-  write([this](WriteOutcome) { defer_(on_ended_); });
+  write([this](WriteOutcome outcome) {
+    // Not stored (NATS down, store full): a job left `running` would never end, so the write
+    // is repeated, the slot kept, until it lands or the controller stops (§5.2).
+    if (outcome == WriteOutcome::failed) {
+      final_write_backoff_ = std::min(kMaxFinalWriteBackoff, final_write_backoff_ * 2);
+      final_write_due_ = true;
+      return final_write_timer_.start(final_write_backoff_);
+    }
+    // A conflict means someone else decided (cancel or recovery): nothing more to do.
+    defer_(on_ended_);
+  });
 }
 
 }  // namespace grid::scheduler

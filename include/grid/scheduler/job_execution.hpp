@@ -12,7 +12,9 @@
 // KV writes never block the loop: each goes out through the AsyncPublisher and its ack comes
 // back as a deferred task. Writes of one job are sequential (each needs the revision the
 // previous one produced): a step starts once its start is stored, and the final write waits
-// for a write still on its way. The execution ends (on_ended) once the final write is acked.
+// for a write still on its way. The execution ends (on_ended) once the final write is acked;
+// a final write the server did not store (NATS down, store full) is repeated with back-off
+// (1 s doubling to 10 s) until it is, so a job never stays `running` without an execution.
 //
 // Thread ownership: created, used and destroyed on the scheduler's loop thread only. Objects
 // are never destroyed from inside their own callbacks: a finished phase and the ended
@@ -107,6 +109,8 @@ class JobExecution : private StepContext {
   std::unique_ptr<StepRunner> step_;
   std::unique_ptr<StepRunner> retired_;  // a finished phase, released by a deferred task
   loop::Timer job_timer_;
+  loop::Timer final_write_timer_;  // repeats a final write that was not stored
+  Duration final_write_backoff_ = std::chrono::milliseconds(500);
 };
 
 }  // namespace grid::scheduler

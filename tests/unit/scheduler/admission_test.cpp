@@ -52,7 +52,8 @@ TEST(AdmissionTest, AcknowledgedRequestsLeftInTheQueueDoNotFillIt) {
   }));
   ASSERT_EQ(js.stream_info(stream.name).messages, 2u);
 
-  Admission admission(js, jobs, std::move(nodes), /*max_pending=*/2);
+  ClaimHints hints;
+  Admission admission(js, jobs, hints, std::move(nodes), /*max_pending=*/2);
   const auto result = admission.submit(model::decode_job_request(
       {{"target", {{"scope", "all"}, {"value", ""}}},
        {"tasks", nlohmann::json::array({{{"backend", "test"}, {"action", "succeed"}}})}}));
