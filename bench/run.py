@@ -156,9 +156,15 @@ def main():
     ap.add_argument("--throughput-jobs", type=int, default=5000)
     ap.add_argument("--history", type=int, default=10000)
     ap.add_argument("--register-timeout", type=float, default=420)
+    ap.add_argument("--smoke", action="store_true",
+                    help="seconds-long run of every stage (CI): tiny sizes, no floor, no peer; "
+                         "exits 1 when a stage failed. Timings are not judged.")
     ap.add_argument("--natsfloor", default=os.path.join(ROOT, "build", "natsfloor", "natsfloor"),
                     help="the natsfloor binary (bench/run.sh builds it from the workplace tool)")
     args = ap.parse_args()
+    if args.smoke:
+        args.fanout, args.latency_jobs, args.throughput_jobs, args.history = "100", 5, 50, 0
+        args.skip_peer = True
     fan = [int(x) for x in args.fanout.split(",")]
     bins = {n: os.path.join(args.build, p) for n, p in [
         ("grid", "cmd/grid/grid"), ("gridw", "cmd/gridw/gridw"), ("grid_load", "bench/grid_load"),
@@ -177,7 +183,7 @@ def main():
     try:
         # ---- the floor, same run ----
         floor_fan = ",".join(str(n) for n in fan if n <= 1000) or "100"
-        res["floor"] = floor_run(bins, tmp, floor_fan)
+        res["floor"] = {} if args.smoke else floor_run(bins, tmp, floor_fan)
 
         # ---- GRID: sidecar nats-server, controller, workers ----
         nats, url = start_nats(tmp, "grid-nats")
@@ -209,7 +215,7 @@ scheduler: {{max_concurrent: 64, max_pending: 10000}}
 
         start_worker(0)
         api.wait_nodes(1)
-        time.sleep(5)
+        time.sleep(0.5 if args.smoke else 5)
         res["memory"] = {"gridw_idle_kb": rss_kb(workers[0].pid), "grid_idle_kb": rss_kb(grid.pid)}
         log(f"memory idle: {res['memory']}")
 
@@ -325,7 +331,8 @@ scheduler: {{max_concurrent: 64, max_pending: 10000}}
         # ---- micro ----
         log("micro benchmarks")
         micro = subprocess.run([bins["grid_micro"], "--benchmark_format=json",
-                                "--benchmark_min_time=0.2"], check=True, capture_output=True,
+                                f"--benchmark_min_time={0.01 if args.smoke else 0.2}"],
+                               check=True, capture_output=True,
                                text=True).stdout
         res["micro"] = [{"name": b["name"], "ns": b["real_time"] * {"ns": 1, "us": 1e3, "ms": 1e6}[b["time_unit"]]}
                         for b in json.loads(micro)["benchmarks"]]
@@ -344,6 +351,11 @@ scheduler: {{max_concurrent: 64, max_pending: 10000}}
                    stdout=open(os.path.join(args.out, "results.md"), "w"), check=True)
     print(open(os.path.join(args.out, "results.md")).read())
     shutil.rmtree(tmp, ignore_errors=True)
+    failed = sorted(k for k in res if k.endswith("error") or k.endswith("errors"))
+    if args.smoke and failed:
+        print("bench smoke: failed stages: " + ", ".join(f"{k}: {res[k]}" for k in failed),
+              file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
