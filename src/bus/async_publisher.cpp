@@ -29,17 +29,25 @@ PublishAck parse_publish_ack(const std::string& context, const Message& reply) {
     return {0, NatsError(context, NATS_NO_RESPONDERS, {},
                          "no stream stores this subject (JetStream down or stream missing)")};
   }
+  const auto unreadable = [&](const char* why) {
+    return PublishAck{0, NatsError(context, NATS_PROTOCOL_ERROR, {}, why)};
+  };
   const auto ack = nlohmann::json::parse(reply.data(), nullptr, /*allow_exceptions=*/false);
-  if (ack.is_discarded() || !ack.is_object()) {
-    return {0, NatsError(context, NATS_PROTOCOL_ERROR, {}, "unreadable acknowledgement")};
-  }
+  if (ack.is_discarded() || !ack.is_object()) return unreadable("unreadable acknowledgement");
   if (const auto error = ack.find("error"); error != ack.end() && error->is_object()) {
-    return {0, NatsError(context, NATS_ERR, static_cast<jsErrCode>(error->value("err_code", 0)),
-                         error->value("description", std::string("unknown error")))};
+    const auto code = error->find("err_code");
+    const auto description = error->find("description");
+    return {0, NatsError(context, NATS_ERR,
+                         code != error->end() && code->is_number_integer()
+                             ? static_cast<jsErrCode>(code->get<int>())
+                             : jsErrCode{},
+                         description != error->end() && description->is_string()
+                             ? description->get<std::string>()
+                             : std::string("unknown error"))};
   }
   const auto seq = ack.find("seq");
   if (seq == ack.end() || !seq->is_number_unsigned()) {
-    return {0, NatsError(context, NATS_PROTOCOL_ERROR, {}, "acknowledgement without a sequence")};
+    return unreadable("acknowledgement without a sequence");
   }
   return {seq->get<std::uint64_t>(), std::nullopt};
 }

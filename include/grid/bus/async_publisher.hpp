@@ -8,10 +8,11 @@
 // At most `max_in_flight` publishes await their ack; later ones wait in a FIFO backlog and go
 // out as acks come back (a fan-out of thousands of messages must not flood the server into
 // timing them out). A sweeper thread fails requests without a reply within the timeout,
-// counted from when each was sent. Callbacks run on the
-// subscription's delivery thread or on the sweeper thread, never on the caller's, and must
-// not block; they are never called after the destructor has returned (unanswered requests
-// are dropped then).
+// counted from when each was sent. Callbacks run on the reply subscription's delivery
+// thread, on the sweeper thread, or — when a send fails at once — on the thread that was
+// sending (possibly the caller of publish()); they must not block and should only hand the
+// outcome over (e.g. post it to a loop). They are never called after the destructor has
+// returned (unanswered requests are dropped then).
 #pragma once
 
 #include <condition_variable>
@@ -53,9 +54,9 @@ class AsyncPublisher {
   AsyncPublisher(const AsyncPublisher&) = delete;
   AsyncPublisher& operator=(const AsyncPublisher&) = delete;
 
-  // Sends `message`; `on_ack` runs exactly once later (unless this object is destroyed
-  // first). A send failing at once (e.g. connection closed) is reported through the callback
-  // too. Thread-safe.
+  // Sends `message` (or queues it while the window is full); `on_ack` runs exactly once
+  // (unless this object is destroyed first). A send failing at once (e.g. connection closed)
+  // is reported through the callback too, possibly before publish() returns. Thread-safe.
   void publish(Message message, Callback on_ack);
 
  private:
