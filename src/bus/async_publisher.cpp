@@ -112,28 +112,16 @@ void AsyncPublisher::send(std::uint64_t token, const Message& message) {
     status = e.status();
   }
   if (status == NATS_OK) return;
-  std::optional<Pending> failed;
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = pending_.find(token);
-    if (it == pending_.end()) return;
-    failed.emplace(std::move(it->second));
-    pending_.erase(it);
-  }
   // No refill here: send() runs inside pump()'s loop, which goes on with the backlog.
-  failed->on_ack({0, NatsError(context_of(failed->subject), status)});
+  if (auto failed = take(token)) failed->on_ack({0, NatsError(context_of(failed->subject), status)});
 }
 
 std::optional<AsyncPublisher::Pending> AsyncPublisher::take(std::uint64_t token) {
-  std::optional<Pending> found;
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = pending_.find(token);
-    if (it == pending_.end()) return std::nullopt;
-    found.emplace(std::move(it->second));
-    pending_.erase(it);
-  }
-  pump();
+  std::lock_guard lock(mutex_);
+  const auto it = pending_.find(token);
+  if (it == pending_.end()) return std::nullopt;
+  Pending found = std::move(it->second);
+  pending_.erase(it);
   return found;
 }
 
@@ -145,6 +133,7 @@ void AsyncPublisher::on_reply(const Message& reply) {
   if (ec != std::errc() || end != digits.data() + digits.size()) return;
   auto pending = take(token);
   if (!pending) return;  // timed out already
+  pump();
   pending->on_ack(parse_publish_ack(context_of(pending->subject), reply));
 }
 

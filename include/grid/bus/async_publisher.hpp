@@ -75,7 +75,7 @@ class AsyncPublisher {
   void send(std::uint64_t token, const Message& message);
   void on_reply(const Message& reply);
   void sweep();
-  // Removes a pending request (nullopt when it is gone already) and refills the window.
+  // Removes a pending request; nullopt when it is gone already (answered or timed out).
   std::optional<Pending> take(std::uint64_t token);
 
   natsConnection* connection_;
