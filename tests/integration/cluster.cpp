@@ -127,6 +127,20 @@ std::optional<pid_t> Cluster::nats_server_pid() const {
   return last;
 }
 
+pid_t Cluster::kill_nats_server(std::chrono::milliseconds deadline) {
+  const auto server = nats_server_pid();
+  if (!server) throw Error("no managed nats-server in the controller's log:\n" + controller_log());
+  if (::kill(*server, SIGKILL) != 0) throw Error("kill -9 of nats-server failed");
+  const bool restarted = wait_for(
+      [&] {
+        const auto now = nats_server_pid();
+        return now && *now != *server && process_alive(*now);
+      },
+      deadline);
+  if (!restarted) throw Error("the controller did not restart nats-server:\n" + controller_log());
+  return *server;
+}
+
 ChildProcess& Cluster::add_worker(const WorkerSpec& spec,
                                   const std::filesystem::path& path_prefix) {
   if (workers_.count(spec.name) != 0) throw Error("worker " + spec.name + " exists already");

@@ -69,6 +69,10 @@ class Cluster {
   std::string controller_log() const;
   // Pid of the managed nats-server as last logged by the current controller.
   std::optional<pid_t> nats_server_pid() const;
+  // Kills the managed nats-server with SIGKILL and waits up to `deadline` until the controller
+  // runs a new one; returns the killed pid. Throws grid::Error (with the controller's log)
+  // when there is no server to kill or no new one in time.
+  pid_t kill_nats_server(std::chrono::milliseconds deadline);
 
   const std::string& api_url() const { return api_url_; }  // "http://127.0.0.1:<port>"
   const std::string& nats_url() const { return nats_url_; }

@@ -161,17 +161,8 @@ TEST(FaultsTest, KilledNatsServerIsRestartedAndTheNextJobCompletes) {
   Cluster cluster;
   cluster.add_worker({"n1", {}});
 
-  const auto server = cluster.nats_server_pid();
-  ASSERT_TRUE(server) << cluster.controller_log();
-  ASSERT_EQ(::kill(*server, SIGKILL), 0);
-  ASSERT_TRUE(wait_for(
-      [&] {
-        const auto now = cluster.nats_server_pid();
-        return now && *now != *server && process_alive(*now);
-      },
-      kJobDeadline))
-      << cluster.controller_log();
-  EXPECT_NE(cluster.controller_log().find("nats-server (pid " + std::to_string(*server) +
+  const pid_t server = cluster.kill_nats_server(kJobDeadline);
+  EXPECT_NE(cluster.controller_log().find("nats-server (pid " + std::to_string(server) +
                                           ") was killed by signal 9"),
             std::string::npos)
       << cluster.controller_log();

@@ -197,20 +197,9 @@ void kill_one(Kill kind, Cluster& cluster, ApiAddress& api, std::mt19937_64& ran
       cluster.restart_worker(node);
       return;
     }
-    case Kill::nats_server: {
-      const auto server = cluster.nats_server_pid();
-      ASSERT_TRUE(server) << cluster.controller_log();
-      ASSERT_EQ(::kill(*server, SIGKILL), 0);
-      ASSERT_TRUE(wait_for(
-          [&] {
-            const auto now = cluster.nats_server_pid();
-            return now && *now != *server && process_alive(*now);
-          },
-          45s))
-          << "the controller did not restart nats-server:\n"
-          << cluster.controller_log();
+    case Kill::nats_server:
+      cluster.kill_nats_server(45s);
       return;
-    }
     case Kill::controller:
       cluster.restart_controller(SIGKILL);
       api.set(cluster.api_url());
