@@ -246,6 +246,43 @@ void JetStream::purge_below(const std::string& stream, std::uint64_t sequence) {
         "purging " + stream + " below sequence " + std::to_string(sequence), code);
 }
 
+std::vector<std::string> stream_subjects_with_messages(const JsContext& js,
+                                                       const std::string& stream,
+                                                       const std::string& filter) {
+  const std::string context = "listing the subjects " + filter + " of stream " + stream;
+  jsOptions options;
+  check(jsOptions_Init(&options), context);
+  options.Stream.Info.SubjectsFilter = filter.c_str();
+  jsStreamInfo* raw_info = nullptr;
+  jsErrCode code{};
+  check(js_GetStreamInfo(&raw_info, js.get(), stream.c_str(), &options, &code), context, code);
+  StreamInfoHandle info(raw_info);
+  std::vector<std::string> subjects;
+  if (info->State.Subjects == nullptr) return subjects;
+  subjects.reserve(static_cast<std::size_t>(info->State.Subjects->Count));
+  for (int i = 0; i < info->State.Subjects->Count; ++i) {
+    subjects.emplace_back(info->State.Subjects->List[i].Subject);
+  }
+  return subjects;
+}
+
+std::vector<std::string> JetStream::subjects_with_messages(const std::string& stream,
+                                                           const std::string& filter) {
+  return stream_subjects_with_messages(js_, stream, filter);
+}
+
+std::optional<Timestamp> JetStream::last_message_time(const std::string& stream,
+                                                      const std::string& subject) {
+  natsMsg* raw = nullptr;
+  jsErrCode code{};
+  const natsStatus status = js_GetLastMsg(&raw, js_.get(), stream.c_str(), subject.c_str(),
+                                          nullptr, &code);
+  MsgHandle message(raw);
+  if (code == JSNoMessageFoundErr) return std::nullopt;
+  check(status, "reading the last message of " + subject + " in stream " + stream, code);
+  return Timestamp(std::chrono::nanoseconds(natsMsg_GetTime(message.get())));
+}
+
 void JetStream::delete_consumer(const std::string& stream, const std::string& durable) {
   jsErrCode code{};
   check(js_DeleteConsumer(js_.get(), stream.c_str(), durable.c_str(), nullptr, &code),

@@ -226,20 +226,10 @@ std::vector<KvEntry> KvStore::list(Duration timeout) {
 }
 
 std::vector<std::string> KvStore::keys_with_messages() {
-  jsOptions options;
-  check(jsOptions_Init(&options), "listing the keys of bucket " + bucket_);
-  const std::string filter = "$KV." + bucket_ + ".>";
-  options.Stream.Info.SubjectsFilter = filter.c_str();
-  jsStreamInfo* raw_info = nullptr;
-  jsErrCode code{};
-  check(js_GetStreamInfo(&raw_info, js_.get(), kv_stream(bucket_).c_str(), &options, &code),
-        "listing the keys of bucket " + bucket_, code);
-  StreamInfoHandle info(raw_info);
   std::vector<std::string> keys;
-  if (info->State.Subjects == nullptr) return keys;
-  keys.reserve(static_cast<std::size_t>(info->State.Subjects->Count));
-  for (int i = 0; i < info->State.Subjects->Count; ++i) {
-    std::string_view key = kv_key_of(bucket_, info->State.Subjects->List[i].Subject);
+  for (const auto& subject :
+       stream_subjects_with_messages(js_, kv_stream(bucket_), "$KV." + bucket_ + ".>")) {
+    std::string_view key = kv_key_of(bucket_, subject);
     if (is_valid_token(key)) keys.emplace_back(key);
   }
   return keys;

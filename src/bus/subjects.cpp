@@ -78,6 +78,14 @@ std::string request_subject(std::string_view job) {
   return join({"request", job});
 }
 
+std::optional<std::string> request_job(std::string_view subject) {
+  constexpr std::string_view prefix = "request.";
+  if (!subject.starts_with(prefix)) return std::nullopt;
+  const std::string_view job = subject.substr(prefix.size());
+  if (!is_valid_token(job)) return std::nullopt;
+  return std::string(job);
+}
+
 std::string result_subject(std::string_view job, std::uint64_t task_index, std::string_view node) {
   require_token("job ID", job);
   require_token("node ID", node);

@@ -87,9 +87,12 @@ struct Controller::Impl {
     options.max_concurrent = config.scheduler.max_concurrent;
     options.max_pending = config.scheduler.max_pending;
     if (config.nats.server.managed) options.store_dir = config.nats.jetstream.store;
+    options.stale_threshold = config.controller.stale_threshold;
+    options.recovery = scheduler::spec_recovery_timing(config.controller.stale_threshold);
     scheduler.emplace(loop, *connection, *js,
                       bus::KvStore::open(*js, std::string(bus::kJobsBucket)),
-                      bus::KvStore::open(*js, std::string(bus::kNodesBucket)), options);
+                      bus::KvStore::open(*js, std::string(bus::kNodesBucket)),
+                      bus::KvStore::open(*js, std::string(bus::kControllersBucket)), options);
     scheduler->start();
   }
 

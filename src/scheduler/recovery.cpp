@@ -7,24 +7,6 @@
 #include "grid/model/json.hpp"
 
 namespace grid::scheduler {
-namespace {
-
-bool recover_one(JobStore& store, bus::JetStream& js, model::Job job, std::uint64_t revision) {
-  model::Job pending = requeued(std::move(job));
-  pending.updated_at = now();
-  const std::string text = model::to_json_text(pending);
-  try {
-    store.kv().update(pending.id, text, revision);
-    js.publish(bus::request_subject(pending.id), text);
-    spdlog::info("job {}: recovered (was running on this controller), queued again", pending.id);
-    return true;
-  } catch (const Error& e) {
-    spdlog::warn("job {}: recovery skipped: {}", pending.id, e.what());
-    return false;
-  }
-}
-
-}  // namespace
 
 model::Job requeued(model::Job job) {
   job.status = model::JobStatus::kPending;
@@ -32,6 +14,28 @@ model::Job requeued(model::Job job) {
   job.step = 0;
   job.results.clear();
   return job;
+}
+
+bool requeue(JobStore& store, bus::JetStream& js, StoredJob stored, std::string_view why) {
+  model::Job pending = requeued(std::move(stored.job));
+  pending.updated_at = now();
+  const std::string text = model::to_json_text(pending);
+  try {
+    store.kv().update(pending.id, text, stored.revision);
+  } catch (const Error& e) {
+    spdlog::warn("job {}: recovery ({}) skipped: {}", pending.id, why, e.what());
+    return false;
+  }
+  try {
+    js.publish(bus::request_subject(pending.id), text);
+  } catch (const Error& e) {
+    spdlog::warn("job {}: reset to pending ({}) but its request was not queued: {}; the "
+                 "next recovery scan queues it",
+                 pending.id, why, e.what());
+    return false;
+  }
+  spdlog::info("job {}: recovered ({}), queued again", pending.id, why);
+  return true;
 }
 
 std::size_t recover_own_jobs(JobStore& store, bus::JetStream& js,
@@ -46,7 +50,9 @@ std::size_t recover_own_jobs(JobStore& store, bus::JetStream& js,
       continue;
     }
     if (job.status != model::JobStatus::kRunning || job.owner != controller_id) continue;
-    if (recover_one(store, js, std::move(job), entry.revision)) ++recovered;
+    if (requeue(store, js, {std::move(job), entry.revision}, "was running on this controller")) {
+      ++recovered;
+    }
   }
   return recovered;
 }

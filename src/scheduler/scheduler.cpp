@@ -6,6 +6,7 @@
 #include <future>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "grid/bus/async_publisher.hpp"
 #include "grid/bus/subjects.hpp"
@@ -38,7 +39,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   };
 
   Impl(loop::EventLoop& l, bus::Connection& c, bus::JetStream& j, bus::KvStore jobs,
-       bus::KvStore nodes, SchedulerOptions o)
+       bus::KvStore nodes, bus::KvStore controllers, SchedulerOptions o)
       : loop(l),
         connection(c),
         js(j),
@@ -48,7 +49,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         commands(publisher),
         admission(js, store, hints, std::move(nodes),
                   or_default(options.max_pending, kDefaultMaxPending), options.store_dir),
-        services{loop, store, publisher, commands, options.controller_id} {}
+        services{loop, store, publisher, commands, options.controller_id},
+        scanner(store, std::move(controllers), js, options.controller_id, options.stale_threshold,
+                [this] { return local_jobs(); }) {}
 
   // Runs `task` on the loop thread if the scheduler still exists then.
   void post(std::function<void(Impl&)> task) {
@@ -74,10 +77,12 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     const auto interval = options.ownership_check_interval;
     check_timer->start(interval, interval);
     accepting = true;
+    scanner.start(options.recovery);
   }
 
   void stop() {
     accepting = false;
+    scanner.stop();  // before `running` empties: a scan must not take our jobs for orphans
     intake.reset();
     results.reset();
     check_timer.reset();
@@ -108,6 +113,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     if (!revision) return claim_by_reading(*message, snapshot.id);
     StoredJob candidate{std::move(snapshot), *revision};
     mark_claimed(candidate.job, options.controller_id);
+    claiming.insert(candidate.job.id);
     auto on_ack = [this, message, candidate](bus::PublishAck ack) mutable {
       post([message, candidate = std::move(candidate), ack = std::move(ack)](Impl& self) mutable {
         self.after_claim_write(message, std::move(candidate), ack);
@@ -123,6 +129,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // The claim with the admitted revision was answered.
   void after_claim_write(const std::shared_ptr<bus::Message>& message, StoredJob candidate,
                          const bus::PublishAck& ack) {
+    claiming.erase(candidate.job.id);
     if (!accepting) return;
     if (!ack.error) {
       candidate.revision = ack.sequence;
@@ -180,6 +187,20 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // For the recovery scan: the jobs executing or being claimed here, answered on the loop
+  // (no answer once stopping: the promise is dropped).
+  std::future<std::set<std::string>> local_jobs() {
+    auto answer = std::make_shared<std::promise<std::set<std::string>>>();
+    auto future = answer->get_future();
+    post([answer](Impl& self) {
+      if (!self.accepting) return;
+      std::set<std::string> ids = self.claiming;
+      for (const auto& [id, entry] : self.running) ids.insert(id);
+      answer->set_value(std::move(ids));
+    });
+    return future;
+  }
+
   // Any thread but the loop's: cancels a local execution; false when the job is not local.
   bool cancel_local(const std::string& id) {
     if (!accepting) return false;
@@ -207,16 +228,19 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   ExecutionServices services;
   std::atomic<bool> accepting{false};
   std::map<std::string, Running> running;  // loop thread
+  std::set<std::string> claiming;          // loop thread: claim writes awaiting their ack
   std::uint64_t next_serial = 0;
   std::optional<ResultListener> results;
   std::optional<RequestIntake> intake;
   std::optional<loop::Timer> check_timer;
+  RecoveryScanner scanner;  // last: its thread asks the loop about the members above
 };
 
 Scheduler::Scheduler(loop::EventLoop& loop, bus::Connection& connection, bus::JetStream& js,
-                     bus::KvStore jobs, bus::KvStore nodes, SchedulerOptions options)
+                     bus::KvStore jobs, bus::KvStore nodes, bus::KvStore controllers,
+                     SchedulerOptions options)
     : impl_(std::make_shared<Impl>(loop, connection, js, std::move(jobs), std::move(nodes),
-                                   std::move(options))) {}
+                                   std::move(controllers), std::move(options))) {}
 
 Scheduler::~Scheduler() {
   stop();

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "grid/bus/handles.hpp"
 #include "grid/bus/message.hpp"
 #include "grid/bus/subscription.hpp"
+#include "grid/common/timestamp.hpp"
 
 namespace grid::bus {
 
@@ -77,6 +79,11 @@ struct JetStreamOptions {
 // A JetStream context on a Connection. Thread-safe: nats.c JetStream contexts may be used
 // from several threads at once. KvStores and subscriptions made from it share the context
 // and may outlive this object (not the Connection's open state).
+// subjects_with_messages() for the classes of the bus module that hold a raw context.
+std::vector<std::string> stream_subjects_with_messages(const JsContext& js,
+                                                       const std::string& stream,
+                                                       const std::string& filter);
+
 class JetStream {
  public:
   explicit JetStream(Connection& connection, JetStreamOptions options = {});
@@ -91,6 +98,13 @@ class JetStream {
   StreamInfo stream_info(const std::string& stream);
   // Removes every message of `stream` with a sequence below `sequence`. Throws NatsError.
   void purge_below(const std::string& stream, std::uint64_t sequence);
+  // The subjects of `stream` matching `filter` that hold at least one message (one request).
+  // Throws NatsError.
+  std::vector<std::string> subjects_with_messages(const std::string& stream,
+                                                  const std::string& filter);
+  // When the newest message on `subject` was stored in `stream`; nullopt when there is none
+  // (one request). Throws NatsError on any other failure.
+  std::optional<Timestamp> last_message_time(const std::string& stream, const std::string& subject);
 
   // Synchronous publish: returns the stream sequence once the stream has stored the message.
   std::uint64_t publish(const Message& message);

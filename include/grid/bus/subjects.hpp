@@ -44,6 +44,8 @@ std::string command_subject(Scope scope, std::string_view value, std::string_vie
 
 // request.<job>
 std::string request_subject(std::string_view job);
+// The job of request.<job>; nullopt for any other subject or an invalid job ID.
+std::optional<std::string> request_job(std::string_view subject);
 
 // result.<job>.<task_index>.<node>
 std::string result_subject(std::string_view job, std::uint64_t task_index, std::string_view node);

@@ -1,13 +1,14 @@
 // The scheduler of a controller (SPEC §6): admission, queue consumption with
 // scheduler.max_concurrent slots, claim, execution of every claimed job, cancellation,
-// remote-cancel detection and start-up recovery of this controller's own orphans.
+// remote-cancel detection, start-up recovery of this controller's own orphans and the
+// periodic recovery scan (§6.15).
 //
 // Threads: one grid::loop::EventLoop (the controller's) owns every running job; no lock
-// guards job state. The request fetch thread and the nats.c thread of the results
-// subscription only post to that loop. submit() and cancel() are for API threads.
-// KV and JetStream calls of running jobs are synchronous nats.c calls (~250 µs each) made on
-// the loop thread; each job makes few of them (claim, one write per step, final write, one
-// ownership read per check interval).
+// guards job state. The request fetch thread, the nats.c thread of the results subscription
+// and the recovery scan's thread only post to that loop. submit() and cancel() are for API
+// threads. Job writes, command publishes and the claim go out through a bus::AsyncPublisher
+// and their acks come back as posted tasks; the loop still makes a few synchronous calls (a
+// claim that has to read first, the ownership read per running job per check interval).
 #pragma once
 
 #include <memory>
@@ -20,6 +21,7 @@
 #include "grid/model/job.hpp"
 #include "grid/scheduler/admission.hpp"
 #include "grid/scheduler/cancellation.hpp"
+#include "grid/scheduler/recovery_scan.hpp"
 
 namespace grid::scheduler {
 
@@ -33,25 +35,29 @@ struct SchedulerOptions {
   // The managed nats-server's store directory, named in admission errors when full; empty
   // with an external NATS.
   std::string store_dir{};
+  // §6.15 recovery scan: controller.stale_threshold, and when scans run.
+  Duration stale_threshold = std::chrono::seconds(60);
+  RecoveryTiming recovery = spec_recovery_timing(std::chrono::seconds(60));
 };
 
 class Scheduler {
  public:
   // Nothing starts before start(). `connection`, `js` and `loop` must outlive the scheduler.
   Scheduler(loop::EventLoop& loop, bus::Connection& connection, bus::JetStream& js,
-            bus::KvStore jobs, bus::KvStore nodes, SchedulerOptions options);
+            bus::KvStore jobs, bus::KvStore nodes, bus::KvStore controllers,
+            SchedulerOptions options);
   // stop().
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
   // Recovers this controller's own orphaned running jobs (BUG-11), subscribes to results,
-  // ensures the `scheduler` consumer and starts pulling requests. Loop thread (or before the
-  // loop runs). Throws grid::Error.
+  // ensures the `scheduler` consumer, starts pulling requests and starts the recovery scan.
+  // Loop thread (or before the loop runs). Throws grid::Error.
   void start();
-  // Stops pulling and dispatching (§5.2): running jobs are dropped locally WITHOUT any write
-  // (they stay `running`, owned by this controller, and are recovered at the next start).
-  // Blocks up to one fetch wait (2 s). Loop thread, or any thread once the loop stopped.
+  // Stops the recovery scan, pulling and dispatching (§5.2): running jobs are dropped locally
+  // WITHOUT any write (they stay `running`, owned by this controller, and are recovered at
+  // the next start). Blocks up to one fetch wait (2 s) or one NATS call of a scan. Loop thread, or any thread once the loop stopped.
   // Idempotent.
   void stop();
 

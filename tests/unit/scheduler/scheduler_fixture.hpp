@@ -178,6 +178,8 @@ class SchedulerTest : public ::testing::Test {
     js.ensure_stream(bus::requests_stream_config(1));
     jobs.emplace(bus::KvStore::create_or_open(js, std::string(bus::kJobsBucket), 1));
     nodes.emplace(bus::KvStore::create_or_open(js, std::string(bus::kNodesBucket), 1));
+    controllers.emplace(
+        bus::KvStore::create_or_open(js, std::string(bus::kControllersBucket), 1));
     loop_thread = std::thread([this] { loop.run(); });
   }
 
@@ -202,7 +204,8 @@ class SchedulerTest : public ::testing::Test {
     if (options.controller_id.empty()) options.controller_id = "ctrl-test";
     scheduler = std::make_unique<Scheduler>(
         loop, connection, js, bus::KvStore::open(js, std::string(bus::kJobsBucket)),
-        bus::KvStore::open(js, std::string(bus::kNodesBucket)), options);
+        bus::KvStore::open(js, std::string(bus::kNodesBucket)),
+        bus::KvStore::open(js, std::string(bus::kControllersBucket)), options);
   }
 
   void start_scheduler(SchedulerOptions options = {}) {
@@ -252,6 +255,7 @@ class SchedulerTest : public ::testing::Test {
   bus::JetStream js{connection};
   std::optional<bus::KvStore> jobs;
   std::optional<bus::KvStore> nodes;
+  std::optional<bus::KvStore> controllers;
   loop::EventLoop loop;
   std::thread loop_thread;
   Log log;
