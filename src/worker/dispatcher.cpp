@@ -20,6 +20,9 @@ constexpr Duration kOverrunGrace = std::chrono::seconds(2);
 // Executed commands remembered per consumer to recognise one delivered again as new; older
 // ones are in any case past their timeout when they come back (skipped as stale).
 constexpr std::size_t kRecentExecuted = 4096;
+// Commands stored up to this long after the dispatcher started are checked against
+// `results` too: the server's clock may be ahead of this host's.
+constexpr Duration kClockSkewAllowance = std::chrono::seconds(5);
 
 // Why worker.allow refuses the command, or nullopt when it may run.
 std::optional<std::string> refusal(const std::optional<std::vector<std::string>>& allow,
@@ -143,6 +146,15 @@ void Dispatcher::start_next() {
       current_.reset();
       continue;
     }
+    if (const auto answered = answered_before_start(*current_)) {
+      spdlog::warn("{}: already answered before this worker started (result stored at {}): "
+                   "acknowledged without running it",
+                   describe(command.message, metadata.stream_sequence),
+                   format_rfc3339(*answered));
+      send_quietly("ack of an answered command", [this] { current_->message.ack(); });
+      current_.reset();
+      continue;
+    }
     auto reason = refusal(settings_.allow, command.message);
     if (!reason) reason = stale_reason(command, metadata.timestamp, now());
     if (reason) {
@@ -162,6 +174,22 @@ void Dispatcher::start_next() {
     }
     executor_.start(command);
   }
+}
+
+std::optional<Timestamp> Dispatcher::answered_before_start(const Entry& entry) {
+  if (!settings_.last_result_at || entry.metadata.timestamp > started_at_ + kClockSkewAllowance) {
+    return std::nullopt;
+  }
+  const auto& command = entry.command.message;
+  try {
+    const auto stored = settings_.last_result_at(bus::result_subject(
+        command.job_id, static_cast<std::uint64_t>(command.task_index), node_id_));
+    if (stored && *stored >= entry.metadata.timestamp) return stored;
+  } catch (const Error& e) {
+    spdlog::warn("{}: could not look for an earlier result ({}); running it",
+                 describe(command, entry.metadata.stream_sequence), e.what());
+  }
+  return std::nullopt;
 }
 
 void Dispatcher::on_finished(model::TaskResult result) {

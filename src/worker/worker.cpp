@@ -133,6 +133,9 @@ struct Worker::Impl {
         *js, id(), groups(), {options.ack_wait, config.worker.inactive_threshold});
     auto dispatch = options.dispatch;
     dispatch.allow = config.worker.allow;
+    dispatch.last_result_at = [this](const std::string& subject) {
+      return js->last_message_time(std::string(bus::kResultsStream), subject);
+    };
     publisher.emplace(*connection, js->options().timeout);
     dispatcher.emplace(loop, *publisher, registry, id(), dispatch);
     try {

@@ -13,6 +13,7 @@
 
 #include "grid/backends/registry.hpp"
 #include "grid/bus/async_publisher.hpp"
+#include "grid/common/timestamp.hpp"
 #include "grid/loop/event_loop.hpp"
 #include "grid/worker/command.hpp"
 #include "grid/worker/executor.hpp"
@@ -27,6 +28,11 @@ struct DispatcherSettings {
   // worker.allow: commands outside it get a failed result naming the rule instead of running;
   // nullopt = every built-in backend.
   std::optional<std::vector<std::string>> allow;
+  // When stream `results` stored the newest message on a result subject (nullopt: none).
+  // Asked, synchronously on the loop, for each command stored before this dispatcher
+  // started (a restarted worker): a result stored after the command answers it already.
+  // Empty: never asked.
+  std::function<std::optional<Timestamp>(const std::string& subject)> last_result_at;
 };
 
 // Loop thread only (constructor, destructor and every method): all state lives on the loop.
@@ -36,9 +42,11 @@ struct DispatcherSettings {
 // then the held message with the lowest stream sequence runs. Its result is published to
 // result.<job>.<index>.<node> (retried with backoff until it succeeds, BUG-63) and only then
 // the message is acked. The publish does not block the loop: its ack comes back through the
-// AsyncPublisher and is posted to the loop (other agents sharing the loop keep running). A redelivery of a sequence this worker already executed is acked
-// without running or publishing (BUG-3). A command older than its timeout is not run: a failed
-// result says so (BUG-60).
+// AsyncPublisher and is posted to the loop (other agents sharing the loop keep running). A
+// redelivery of a sequence this worker already executed is acked without running or
+// publishing (BUG-3); so is a command stored before this process started whose result is
+// already in stream `results` (the previous process ran it and the server lost the ack). A
+// command older than its timeout is not run: a failed result says so (BUG-60).
 class Dispatcher {
  public:
   // `loop`, `publisher` and `registry` must outlive the dispatcher.
@@ -65,6 +73,7 @@ class Dispatcher {
   enum class Phase { idle, running, publishing };
 
   bool absorb_redelivery(bus::Message& message, const bus::MessageMetadata& metadata);
+  std::optional<Timestamp> answered_before_start(const Entry& entry);
   void start_next();
   void on_finished(model::TaskResult result);
   void publish();
@@ -80,6 +89,7 @@ class Dispatcher {
   bus::AsyncPublisher& publisher_;
   const std::string node_id_;
   const DispatcherSettings settings_;
+  const Timestamp started_at_ = now();
 
   std::map<std::uint64_t, Entry> held_;  // by stream sequence
   std::optional<Entry> current_;         // running or publishing

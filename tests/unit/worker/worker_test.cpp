@@ -314,6 +314,39 @@ TEST_F(WorkerTest, CommandDeliveredAgainAsNewAfterLostAcksIsNotExecutedAgain) {
   fs::remove_all(saved);
 }
 
+// A worker killed after publishing a result but before the server stored its ack (or a
+// server that lost the ack) meets the command again after its restart, as a redelivery or a
+// first delivery, with no memory of it. The result in stream `results` tells: stored after
+// the command, it answers it (acked without running); stored before, it answered an earlier
+// attempt (the command runs). The previous process's answers are published here by hand.
+TEST_F(WorkerTest, RestartedWorkerDoesNotRunACommandAlreadyAnswered) {
+  create_infrastructure();
+  start("w1").reset();  // creates the durables, then stops
+  const std::string job = "abababababababab";
+  const auto answer = [&](int index) {
+    model::TaskResult earlier{job, index, "w1", "success", "from before", "", 1ms, now()};
+    js.publish(bus::result_subject(job, static_cast<std::uint64_t>(index), "w1"),
+               model::to_json_text(earlier));
+  };
+  send(Scope::node, "w1", job, 0, "ping", "echo", {{"message", "ran again"}});
+  answer(0);  // after the command: its answer
+  answer(1);  // before the command: an earlier attempt's answer
+  send(Scope::node, "w1", job, 1, "ping", "echo", {{"message", "retry ran"}});
+  ASSERT_EQ(wait_results(job, 2).size(), 2u);
+
+  auto worker = start("w1");
+  const auto got = wait_results(job, 3);
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[2].result.task_index, 1);
+  EXPECT_EQ(got[2].result.output, "retry ran");
+  EXPECT_EQ(wait_results(job, 4, 300ms).size(), 3u) << "step 0 ran again";
+  const std::string durable = bus::worker_node_consumer("w1").durable;
+  ASSERT_TRUE(test::wait_for([&] {
+    const auto info = js.consumer_info(std::string(bus::kCommandsStream), durable);
+    return info.num_pending == 0 && info.num_ack_pending == 0;
+  })) << "the answered command was not acknowledged";
+}
+
 TEST_F(WorkerTest, CommandOlderThanItsTimeoutIsSkippedOnResume) {
   create_infrastructure();
   start("w1").reset();  // creates the durables, then stops
