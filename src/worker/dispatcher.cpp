@@ -103,27 +103,36 @@ bool Dispatcher::absorb_redelivery(bus::Message& message, const bus::MessageMeta
   }
   const auto executed = executed_.find(metadata.consumer);
   if (executed == executed_.end() || sequence > executed->second.last) return false;
-  if (metadata.num_delivered <= 1) {
-    const auto& recent = executed->second.recent;
-    const auto seen = recent.find(sequence);
-    if (seen != recent.end() && seen->second == metadata.timestamp) {
+  const auto& recent = executed->second.recent;
+  if (const auto seen = recent.find(sequence); seen != recent.end()) {
+    if (seen->second != metadata.timestamp) {
+      // A new message under a sequence we ran: the server lost its latest messages (no
+      // fsync, §16 durability note) and reused their sequences. This is a new command.
+      spdlog::warn("stream sequence of {} went back to {} (server lost messages?)",
+                   metadata.consumer, sequence);
+      return false;
+    }
+    if (metadata.num_delivered <= 1) {
       // The same message again as a first delivery: the server lost the consumer's acks (a
       // kill before it wrote its state) or the consumer was re-created.
       spdlog::warn(
           "sequence {} of {} was delivered again as new (server lost the consumer's "
           "state?); already executed: acknowledged without running it",
           sequence, metadata.consumer);
-      send_quietly("ack of an executed command", [&] { message.ack(); });
-      return true;
+    } else {
+      spdlog::info("sequence {} of {} was already executed: acknowledged without running it",
+                   sequence, metadata.consumer);
     }
-    // A new message under a sequence we ran: the server lost its latest messages (no fsync,
-    // §16 durability note) and reused their sequences. This is a new command.
-    spdlog::warn("stream sequence of {} went back to {} (server lost messages?)", metadata.consumer,
-                 sequence);
-    return false;
+    send_quietly("ack of an executed command", [&] { message.ack(); });
+    return true;
   }
-  spdlog::info("sequence {} of {} was already executed: acknowledged without running it", sequence,
-               metadata.consumer);
+  // Not run by this process within the remembered window. Below that window a redelivery is
+  // taken for executed (BUG-3); anything else was run, if at all, by an earlier process (a
+  // replay after the server lost the consumer's state) and goes through start_next's checks.
+  const bool below_window = recent.size() >= kRecentExecuted && sequence < recent.begin()->first;
+  if (!below_window || metadata.num_delivered <= 1) return false;
+  spdlog::info("sequence {} of {} was already executed: acknowledged without running it",
+               sequence, metadata.consumer);
   send_quietly("ack of an executed command", [&] { message.ack(); });
   return true;
 }
@@ -135,7 +144,7 @@ void Dispatcher::start_next() {
     const auto& metadata = current_->metadata;
     const auto& command = current_->command;
     auto& executed = executed_[metadata.consumer];
-    executed.last = metadata.stream_sequence;
+    executed.last = std::max(executed.last, metadata.stream_sequence);  // replays go back
     executed.recent[metadata.stream_sequence] = metadata.timestamp;
     if (executed.recent.size() > kRecentExecuted) executed.recent.erase(executed.recent.begin());
 

@@ -97,13 +97,14 @@ class Dispatcher {
   std::optional<model::TaskResult> result_;  // of current_, while publishing
   Duration publish_backoff_{};
   std::uint64_t publish_attempt_ = 0;  // tells the ack of the latest publish from stale ones
-  // What one consumer delivered and this process started. Each consumer delivers in stream
-  // order, so a redelivery (delivery count > 1) at or below `last` is a command already
-  // executed. A first delivery at or below it is either a command seen before (the server
-  // lost the consumer's acks, or re-created the consumer) or a new command under a reused
-  // sequence (the server lost messages); the stream timestamp in `recent` tells them apart.
+  // What one consumer delivered and this process started. A delivery at or below `last`
+  // whose sequence and stream timestamp are in `recent` is a command this process ran (a
+  // redelivery, or a first delivery after the server lost the consumer's acks); the same
+  // sequence with another timestamp is a new command under a reused sequence (the server
+  // lost messages). A sequence not in `recent` was not run here, except a redelivery below
+  // the remembered window (BUG-3).
   struct Executed {
-    std::uint64_t last = 0;
+    std::uint64_t last = 0;  // highest sequence started (replays after lost acks go lower)
     std::map<std::uint64_t, Timestamp> recent;  // sequence → stored at; the newest kRecentExecuted
   };
   std::map<std::string, Executed> executed_;  // by consumer

@@ -249,24 +249,21 @@ TEST_F(WorkerTest, DeletedConsumerIsRecreatedAndTheWorkerKeepsReceiving) {
   EXPECT_EQ(wait_results(job, 3, 300ms).size(), 2u);
 }
 
-// A server that forgets a consumer's acks (killed before it wrote the consumer's state)
-// delivers executed commands again as first deliveries (delivery count 1), as if new. The
-// kill soak saw a step run twice on three nodes that way. Here the consumer's state files are
-// put back to before a command while the server restarts (SIGTERM; the managed server comes
-// back after 1 s): the command comes again and must be acknowledged without running.
-TEST_F(WorkerTest, CommandDeliveredAgainAsNewAfterLostAcksIsNotExecutedAgain) {
-  create_infrastructure();
-  auto worker = start("w1");
-  const std::string job = "cdcdcdcdcdcdcdcd";
-  send(Scope::node, "w1", job, 0, "ping", "echo");
-  ASSERT_EQ(wait_results(job, 1).size(), 1u);
-
-  const auto state = env.store_dir() / "jetstream" / "$G" / "streams" /
-                     std::string(bus::kCommandsStream) / "obs" /
-                     bus::worker_node_consumer("w1").durable;
-  const auto saved = test::make_temp_dir("grid-consumer-state");
-  // Restarts the server, running `while_down` between its exit and its restart.
-  const auto restart_server = [&](const std::function<void()>& while_down) {
+// Tests that put a consumer's state files back while the server restarts.
+class LostConsumerStateTest : public WorkerTest {
+ protected:
+  std::filesystem::path consumer_state(const std::string& node) {
+    return env.store_dir() / "jetstream" / "$G" / "streams" / std::string(bus::kCommandsStream) /
+           "obs" / bus::worker_node_consumer(node).durable;
+  }
+  static void copy_tree(const std::filesystem::path& from, const std::filesystem::path& to) {
+    std::filesystem::copy(from, to,
+                          std::filesystem::copy_options::recursive |
+                              std::filesystem::copy_options::overwrite_existing);
+  }
+  // Restarts the server (SIGTERM; the test environment relaunches it), running `while_down`
+  // between its exit and its restart.
+  void restart_server(const std::function<void()>& while_down) {
     const int old_pid = env.server().pid();
     ASSERT_EQ(::kill(old_pid, SIGTERM), 0);
     ASSERT_TRUE(test::wait_for([&] { return !test::process_alive(old_pid); }, 30s));
@@ -277,41 +274,81 @@ TEST_F(WorkerTest, CommandDeliveredAgainAsNewAfterLostAcksIsNotExecutedAgain) {
           return pid != 0 && pid != old_pid;
         },
         30s));
-  };
-  namespace fs = std::filesystem;
-  restart_server([&] {
-    fs::copy(state, saved, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-  });
-  ASSERT_TRUE(test::wait_for(
-      [&] {
-        try {
-          send(Scope::node, "w1", job, 1, "ping", "echo");
-          return true;
-        } catch (const Error&) {
-          return false;
-        }
-      },
-      30s));
+  }
+  // A `ping echo` command, sent as soon as the restarted server takes it.
+  void send_when_back(Scope scope, const std::string& value, const std::string& job, int index) {
+    ASSERT_TRUE(test::wait_for(
+        [&] {
+          try {
+            send(scope, value, job, index, "ping", "echo");
+            return true;
+          } catch (const Error&) {
+            return false;
+          }
+        },
+        30s));
+  }
+};
+
+// A server that forgets a consumer's acks (killed before it wrote the consumer's state)
+// delivers executed commands again as first deliveries (delivery count 1), as if new. The
+// kill soak saw a step run twice on three nodes that way. Here the consumer's state files are
+// put back to before a command while the server restarts (SIGTERM; the managed server comes
+// back after 1 s): the command comes again and must be acknowledged without running.
+TEST_F(LostConsumerStateTest, CommandDeliveredAgainAsNewAfterLostAcksIsNotExecutedAgain) {
+  create_infrastructure();
+  auto worker = start("w1");
+  const std::string job = "cdcdcdcdcdcdcdcd";
+  send(Scope::node, "w1", job, 0, "ping", "echo");
+  ASSERT_EQ(wait_results(job, 1).size(), 1u);
+
+  const auto state = consumer_state("w1");
+  const auto saved = test::make_temp_dir("grid-consumer-state");
+  restart_server([&] { copy_tree(state, saved); });
+  send_when_back(Scope::node, "w1", job, 1);
   ASSERT_EQ(wait_results(job, 2).size(), 2u);
 
-  restart_server([&] {
-    fs::copy(saved, state, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-  });
-  ASSERT_TRUE(test::wait_for(
-      [&] {
-        try {
-          send(Scope::node, "w1", job, 2, "ping", "echo");
-          return true;
-        } catch (const Error&) {
-          return false;
-        }
-      },
-      30s));
+  restart_server([&] { copy_tree(saved, state); });
+  send_when_back(Scope::node, "w1", job, 2);
   auto got = wait_results(job, 3);
   ASSERT_EQ(got.size(), 3u);
   EXPECT_EQ(got[2].result.task_index, 2) << "step 1 ran again";
   EXPECT_EQ(wait_results(job, 4, 300ms).size(), 3u);
-  fs::remove_all(saved);
+  std::filesystem::remove_all(saved);
+}
+
+// The consumer's state lost back to before commands run by an earlier process and by this
+// one: the replay brings the earlier process's command first (answered in `results`: acked
+// without running), then this process's own (remembered: acked without running). Found by
+// the kill soak: the first replay made the worker forget how far it had run, and it ran its
+// own command again.
+TEST_F(LostConsumerStateTest, ReplayAfterLostConsumerStateRunsNothingAgain) {
+  create_infrastructure();
+  start("w1").reset();  // creates the durables, then stops
+  const auto state = consumer_state("w1");
+  const auto saved = test::make_temp_dir("grid-consumer-state");
+  restart_server([&] { copy_tree(state, saved); });  // nothing acknowledged yet
+  const std::string job = "cececececececece";
+  {
+    auto earlier = start("w1");
+    send_when_back(Scope::node, "w1", job, 0);
+    ASSERT_EQ(wait_results(job, 1).size(), 1u);
+  }
+  auto worker = start("w1");
+  // Past the worker's 5 s clock-skew allowance after its start, so that only its memory (not
+  // the look-up in `results`) can recognise this command when it is replayed.
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(test::wait_for([&] { return std::chrono::steady_clock::now() - started > 6s; }, 10s));
+  send(Scope::node, "w1", job, 1, "ping", "echo");
+  ASSERT_EQ(wait_results(job, 2).size(), 2u);
+
+  restart_server([&] { copy_tree(saved, state); });
+  send_when_back(Scope::node, "w1", job, 2);
+  const auto got = wait_results(job, 3);
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[2].result.task_index, 2) << "a replayed command ran again";
+  EXPECT_EQ(wait_results(job, 4, 300ms).size(), 3u);
+  std::filesystem::remove_all(saved);
 }
 
 // A worker killed after publishing a result but before the server stored its ack (or a
