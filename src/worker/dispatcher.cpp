@@ -20,9 +20,6 @@ constexpr Duration kOverrunGrace = std::chrono::seconds(2);
 // Executed commands remembered per consumer to recognise one delivered again as new; older
 // ones are in any case past their timeout when they come back (skipped as stale).
 constexpr std::size_t kRecentExecuted = 4096;
-// Commands stored up to this long after the dispatcher started are checked against
-// `results` too: the server's clock may be ahead of this host's.
-constexpr Duration kClockSkewAllowance = std::chrono::seconds(5);
 
 // Why worker.allow refuses the command, or nullopt when it may run.
 std::optional<std::string> refusal(const std::optional<std::vector<std::string>>& allow,
@@ -186,7 +183,9 @@ void Dispatcher::start_next() {
 }
 
 std::optional<Timestamp> Dispatcher::answered_before_start(const Entry& entry) {
-  if (!settings_.last_result_at || entry.metadata.timestamp > started_at_ + kClockSkewAllowance) {
+  // Stream timestamps are the server's clock, started_at_ this host's: they are assumed to
+  // agree (NTP), as result acceptance assumes too (§6.7).
+  if (!settings_.last_result_at || entry.metadata.timestamp >= started_at_) {
     return std::nullopt;
   }
   const auto& command = entry.command.message;
