@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include "cluster.hpp"
 #include "job_requests.hpp"
@@ -56,6 +58,25 @@ std::map<std::string, int> recoveries(const std::string& controller_log) {
   return count;
 }
 
+// (job, step, node) of every dispatch the controller logged as failed to publish; node "" for
+// a barrier step (all its nodes).
+std::set<std::tuple<std::string, int, std::string>> unconfirmed_dispatches(
+    const std::string& controller_log) {
+  static const std::regex barrier(R"(job (\S+): publishing step (\d+) failed)");
+  static const std::regex pipeline(R"(job (\S+): publishing pipeline step (\d+) to (\S+) failed)");
+  std::set<std::tuple<std::string, int, std::string>> unconfirmed;
+  std::istringstream lines(controller_log);
+  std::smatch m;
+  for (std::string line; std::getline(lines, line);) {
+    if (std::regex_search(line, m, barrier)) {
+      unconfirmed.emplace(m[1], std::stoi(m[2]), "");
+    } else if (std::regex_search(line, m, pipeline)) {
+      unconfirmed.emplace(m[1], std::stoi(m[2]), m[3]);
+    }
+  }
+  return unconfirmed;
+}
+
 std::string where(const std::string& node, const Dispatch& d) {
   return "job " + d.job + " step " + std::to_string(d.step) + " on " + node + " (sequence " +
          d.sequence + ")";
@@ -94,6 +115,8 @@ SoakFigures audit_soak(const std::map<std::string, Json>& jobs,
   audit_job_states(jobs, figures);
 
   const auto recovered = recoveries(controller_log);
+  const auto unconfirmed = unconfirmed_dispatches(controller_log);
+  figures.unconfirmed_dispatches = unconfirmed.size();
   for (const auto& [id, count] : recovered) {
     if (jobs.count(id) != 0) ++figures.recovered_jobs;
   }
@@ -143,6 +166,10 @@ SoakFigures audit_soak(const std::map<std::string, Json>& jobs,
       if (stored.value("error", "").rfind("timeout:", 0) == 0) {
         ++figures.late_results;
         continue;
+      }
+      if (stored.empty() && (unconfirmed.contains({key.first, key.second, ""}) ||
+                             unconfirmed.contains({key.first, key.second, node}))) {
+        continue;  // the step ended at its unconfirmed dispatch
       }
       ++figures.missing_results;
       figures.problems.push_back("missing: job " + key.first + " step " +

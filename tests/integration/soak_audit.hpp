@@ -24,6 +24,11 @@
 //   step dispatched twice to a node in one execution has two published answers). A stored "timeout: …" failure instead counts as late:
 //   the result came after the step's deadline (its worker was killed, restarted or backlogged,
 //   §6.8). Recovered jobs are exempt: recovery discards the earlier execution's results.
+// * unconfirmed dispatch: a step (or a pipeline sub-step to one node) whose command publish
+//   the controller logged as failed ("job <id>: publishing step <n> failed", "… publishing
+//   pipeline step <n> to <node> failed"). §6.5/§6.9 end the step as failed without storing
+//   results, yet a publish whose acknowledgement was lost (server killed meanwhile) may have
+//   been stored and run: its results are not counted as missing.
 #pragma once
 
 #include <cstddef>
@@ -45,6 +50,7 @@ struct SoakFigures {
   std::size_t acknowledged_results = 0;
   std::size_t missing_results = 0;
   std::size_t late_results = 0;
+  std::size_t unconfirmed_dispatches = 0;
   std::vector<std::string> problems;  // one line per lost/incomplete/duplicated/missing item
 };
 

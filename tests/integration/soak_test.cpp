@@ -334,6 +334,7 @@ TEST(SoakTest, EveryAcceptedJobEndsOnceUnderRandomKills) {
             << figures.recovered_jobs << ", recovered re-runs " << figures.recovered_reruns
             << "\nsoak: acknowledged results " << figures.acknowledged_results << ", missing "
             << figures.missing_results << ", late " << figures.late_results
+            << ", unconfirmed dispatches " << figures.unconfirmed_dispatches
             << "\nsoak: stored but never accepted " << unaccepted << " (not terminal "
             << unaccepted_open << ")\nsoak: wall time " << seconds(Clock::now() - started) << " s"
             << std::endl;
