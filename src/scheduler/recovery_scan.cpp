@@ -139,6 +139,12 @@ std::size_t RecoveryScanner::scan() {
     const std::string why = describe(pick.rule, pick.stored.job);
     if (requeue(store_, js_, std::move(pick.stored), why)) ++recovered;
   }
+  // One line per scan, so that an operator (and the HA test) can see the scan is alive.
+  spdlog::debug("recovery scan done: {} job(s), {} controller(s), {} queued request(s), {} "
+                "local job(s); {} re-queued",
+                view.jobs.size(), view.controllers.size(), view.queued.size(),
+                view.local ? std::to_string(view.local->size()) : std::string("unknown"),
+                recovered);
   return recovered;
 }
 
