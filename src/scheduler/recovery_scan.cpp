@@ -134,7 +134,7 @@ void RecoveryScanner::run(RecoveryTiming timing) {
 std::size_t RecoveryScanner::scan() {
   const ScanView view = look();
   std::size_t recovered = 0;
-  for (auto& pick : pick_recoverable(view, self_, stale_threshold_, now())) {
+  for (auto& pick : pick_recoverable(view, self_, stale_threshold_, view.listed_at)) {
     if (stopping()) break;
     const std::string why = describe(pick.rule, pick.stored.job);
     if (requeue(store_, js_, std::move(pick.stored), why)) ++recovered;
@@ -151,6 +151,7 @@ std::size_t RecoveryScanner::scan() {
 // The order matters (see the header): controllers, jobs, queued requests, local jobs.
 ScanView RecoveryScanner::look() {
   ScanView view;
+  view.listed_at = now();
   view.controllers = list_controllers();
   for (auto& entry : store_.kv().list()) {
     try {
