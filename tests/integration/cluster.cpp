@@ -207,24 +207,37 @@ std::string Cluster::worker_log(const std::string& name) const {
 }
 
 int Cluster::runs(const std::string& worker_name, const std::string& job, int step) const {
+  return count_runs(worker_log(worker_name), job, step);
+}
+
+int count_runs(const std::string& worker_log, const std::string& job, int step) {
   const std::string needle = "running job " + job + " step " + std::to_string(step) + " (";
-  const std::string text = worker_log(worker_name);
   int count = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+  for (auto at = worker_log.find(needle); at != std::string::npos;
+       at = worker_log.find(needle, at + 1)) {
     ++count;
   }
   return count;
 }
 
 HttpReply Cluster::get(const std::string& path) const {
-  httplib::Client client(api_url_);
+  return http_get(api_url_, path);
+}
+
+HttpReply Cluster::post(const std::string& path, const nlohmann::json& body) const {
+  return http_post(api_url_, path, body);
+}
+
+HttpReply http_get(const std::string& api_url, const std::string& path) {
+  httplib::Client client(api_url);
   client.set_connection_timeout(5s);
   client.set_read_timeout(10s);
   return reply_of(client.Get(path));
 }
 
-HttpReply Cluster::post(const std::string& path, const nlohmann::json& body) const {
-  httplib::Client client(api_url_);
+HttpReply http_post(const std::string& api_url, const std::string& path,
+                    const nlohmann::json& body) {
+  httplib::Client client(api_url);
   client.set_connection_timeout(5s);
   client.set_read_timeout(10s);
   return reply_of(client.Post(path, body.dump(), "application/json"));

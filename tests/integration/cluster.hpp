@@ -111,4 +111,13 @@ class Cluster {
 // True when `status` is terminal (§3.10).
 bool is_terminal(const std::string& status);
 
+// HTTP against the API at `api_url` ("http://127.0.0.1:<port>"); bodies are JSON. For tests
+// with more than one controller (Cluster's own get() and post() use them too).
+HttpReply http_get(const std::string& api_url, const std::string& path);
+HttpReply http_post(const std::string& api_url, const std::string& path,
+                    const nlohmann::json& body);
+
+// How many times `worker_log` (gridw -d) shows the worker starting `job` step `step`.
+int count_runs(const std::string& worker_log, const std::string& job, int step);
+
 }  // namespace grid::test

@@ -50,6 +50,10 @@ std::string describe(RecoveryRule rule, const model::Job& job);
 
 // What one scan saw.
 struct ScanView {
+  // When the listing began. Ages (a controller's `last_seen`, a pending job's `created_at`)
+  // are measured at this instant: what was read is no fresher than the read, and a listing
+  // of many jobs, or a late answer of the scheduler, must not make a live peer look dead.
+  Timestamp listed_at{};
   std::vector<StoredJob> jobs;
   std::map<std::string, model::ControllerInfo> controllers;  // by controller ID
   std::set<std::string> queued;  // job IDs with a request.<id> message in `requests`

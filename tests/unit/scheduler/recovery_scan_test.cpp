@@ -3,6 +3,8 @@
 // scan thread recovering jobs while it leaves its own executions alone.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "grid/bus/subjects.hpp"
 #include "grid/model/json.hpp"
 #include "grid/scheduler/recovery_scan.hpp"
@@ -155,6 +157,24 @@ TEST_F(RecoveryScanTest, AJobChangedAfterTheListingIsNotRecovered) {
                           });
   EXPECT_EQ(scanner.scan(), 0u);
   EXPECT_EQ(read(job.id)->status, JobStatus::kCompleted);
+  EXPECT_EQ(queued_requests(), 0u);
+}
+
+TEST_F(RecoveryScanTest, ASlowScanDoesNotMakeALivePeerLookDead) {
+  // The peer's entry is fresh when the scan reads it; the scan then takes longer than the
+  // stale threshold (the scheduler answers late, as a long jobs listing would delay it too).
+  // Measured at the end of the scan, the peer's last_seen would look 1.5 s old.
+  put_controller(controller("ctrl-peer", "online", now()));
+  const auto job = job_with("00000000000000d1", JobStatus::kRunning, "ctrl-peer", now() - 10min);
+  put_job(job);
+  RecoveryScanner scanner(store, bus::KvStore::open(js, std::string(bus::kControllersBucket)), js,
+                          "ctrl-test", 1s, [] {
+                            std::this_thread::sleep_for(1500ms);
+                            return answer({});
+                          });
+  EXPECT_EQ(scanner.scan(), 0u);
+  EXPECT_EQ(read(job.id)->status, JobStatus::kRunning);
+  EXPECT_EQ(read(job.id)->owner, "ctrl-peer");
   EXPECT_EQ(queued_requests(), 0u);
 }
 
