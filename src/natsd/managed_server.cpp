@@ -303,6 +303,9 @@ void ManagedServer::Impl::on_child_finished(const ExitStatus& status) {
       return;
     case Phase::kRunning:
       lock.unlock();
+      if (uv_now(&loop) - child_started_at >= kHealthyUptimeMs) {
+        restart_delay_ms = kFirstRestartDelayMs;
+      }
       schedule_restart("nats-server (pid " + std::to_string(child->pid()) + ") " +
                        status.describe());
       return;
@@ -317,9 +320,6 @@ void ManagedServer::Impl::on_child_finished(const ExitStatus& status) {
 }
 
 void ManagedServer::Impl::schedule_restart(const std::string& why) {
-  if (uv_now(&loop) - child_started_at >= kHealthyUptimeMs) {
-    restart_delay_ms = kFirstRestartDelayMs;
-  }
   spdlog::error("{}; restarting it in {} ms", why, restart_delay_ms);
   uv_timer_start(
       restart_timer.get(), [](uv_timer_t* t) { static_cast<Impl*>(t->data)->on_restart_timer(); },
@@ -331,6 +331,12 @@ void ManagedServer::Impl::on_restart_timer() {
   {
     std::lock_guard lock(mu);
     if (phase != Phase::kRunning) return;
+  }
+  // nats-server 2.9.10 started on a full store runs with a JetStream limit of the few bytes
+  // then free and keeps refusing writes ("insufficient resources") after space is freed.
+  if (auto full = store_space_problem(options.store_dir)) {
+    schedule_restart("nats-server not restarted yet: " + *full);
+    return;
   }
   try {
     spawn_child();
