@@ -15,10 +15,11 @@
 #include "child_process.hpp"
 #include "grid/common/error.hpp"
 #include "grid/common/store_space.hpp"
+#include "grid/loop/uv_handle.hpp"
 #include "grid/natsd/binary.hpp"
 #include "grid/natsd/server_config.hpp"
 #include "readiness.hpp"
-#include "grid/loop/uv_handle.hpp"
+#include "watchdog.hpp"
 
 namespace grid::natsd {
 namespace {
@@ -49,6 +50,12 @@ std::string describe_failure(const ExitStatus& status, const std::deque<std::str
 struct ManagedServer::Impl {
   explicit Impl(ServerOptions opts) : options(std::move(opts)) {}
 
+  // A running child that the watchdog found stalled.
+  struct Stalled {
+    int pid = 0;
+    std::string what;
+  };
+
   // Written by start() before the loop thread exists; start() later pins options' ports (the
   // loop thread reads only options.store_dir).
   ServerOptions options;
@@ -66,6 +73,7 @@ struct ManagedServer::Impl {
   std::optional<std::string> start_failure;  // the child (or its spawn) failed during start()
   std::string client_url;
   std::string monitoring_url;
+  std::optional<Stalled> stalled;  // the watchdog's verdict, until the loop acts on it
   std::atomic<int> pid{0};
   std::atomic<int> restarts{0};
 
@@ -79,6 +87,10 @@ struct ManagedServer::Impl {
   uint64_t child_started_at = 0;
   uint64_t restart_delay_ms = kFirstRestartDelayMs;
 
+  // Created by start() once the server is ready, destroyed by stop_loop() once the loop thread
+  // has ended; declared last so that its thread never outlives the state its callbacks read.
+  std::optional<Watchdog> watchdog;
+
   // --- caller threads ---
   void start();
   void stop_loop(int signum);
@@ -87,12 +99,18 @@ struct ManagedServer::Impl {
   [[noreturn]] static void fail_start(const std::string& detail);
   std::string monitoring_url_for(int port) const;
 
+  // --- watchdog thread ---
+  int watched_child() const;
+  void report_stalled(int child_pid, const std::string& what);
+
   // --- loop thread ---
   void run_loop();
   void open_handles();
   void close_handles();
   void spawn_child();
+  void on_wake();
   void on_stop_request();
+  void kill_stalled(const Stalled& verdict);
   void on_child_finished(const ExitStatus& status);
   void schedule_restart(const std::string& why);
   void on_restart_timer();
@@ -124,6 +142,10 @@ void ManagedServer::Impl::start() {
   try {
     const PortsFile ports = wait_until_ready(Clock::now() + kReadyTimeout);
     mark_running(ports);
+    watchdog.emplace(
+        options.watchdog, monitoring_url_for(ports.monitoring_port),
+        [this] { return watched_child(); },
+        [this](int child_pid, const std::string& what) { report_stalled(child_pid, what); });
   } catch (const Error&) {
     stop_loop(SIGKILL);
     throw;
@@ -201,10 +223,27 @@ void ManagedServer::Impl::stop_loop(int signum) {
     if (wake_handle != nullptr) uv_async_send(wake_handle);
   }
   if (thread.joinable()) thread.join();
+  watchdog.reset();  // the child is gone: a probe in flight has failed at once
   std::lock_guard lock(mu);
   phase = Phase::kStopped;
   client_url.clear();
   monitoring_url.clear();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watchdog thread
+
+// No probes while the server starts, between a death and its restart, or while it stops.
+int ManagedServer::Impl::watched_child() const {
+  std::lock_guard lock(mu);
+  return phase == Phase::kRunning ? pid.load() : 0;
+}
+
+void ManagedServer::Impl::report_stalled(int child_pid, const std::string& what) {
+  std::lock_guard lock(mu);
+  if (phase != Phase::kRunning || wake_handle == nullptr) return;
+  stalled = Stalled{child_pid, what};
+  uv_async_send(wake_handle);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,8 +277,7 @@ void ManagedServer::Impl::run_loop() {
 
 void ManagedServer::Impl::open_handles() {
   wake = UvHandle<uv_async_t>("uv_async_init", this, [&](uv_async_t* a) {
-    return uv_async_init(&loop, a,
-                         [](uv_async_t* h) { static_cast<Impl*>(h->data)->on_stop_request(); });
+    return uv_async_init(&loop, a, [](uv_async_t* h) { static_cast<Impl*>(h->data)->on_wake(); });
   });
   for (auto* timer : {&restart_timer, &kill_timer}) {
     *timer = UvHandle<uv_timer_t>("uv_timer_init", this,
@@ -266,6 +304,22 @@ void ManagedServer::Impl::spawn_child() {
   pid = child->pid();
 }
 
+// A stop request or a watchdog verdict (uv_async coalesces them; a stop wins).
+void ManagedServer::Impl::on_wake() {
+  std::optional<Stalled> verdict;
+  bool stopping = false;
+  {
+    std::lock_guard lock(mu);
+    stopping = phase == Phase::kStopping;
+    verdict.swap(stalled);
+  }
+  if (stopping) {
+    on_stop_request();
+  } else if (verdict) {
+    kill_stalled(*verdict);
+  }
+}
+
 void ManagedServer::Impl::on_stop_request() {
   int signum = SIGTERM;
   {
@@ -290,6 +344,17 @@ void ManagedServer::Impl::on_stop_request() {
       kStopGraceMs, 0);
 }
 
+// Kills the child the watchdog found stalled, unless it has died or been replaced since;
+// on_child_finished() then restarts it as after any death.
+void ManagedServer::Impl::kill_stalled(const Stalled& verdict) {
+  if (child_finished || child->exited() || child->pid() != verdict.pid) return;
+  spdlog::error(
+      "nats-server (pid {}) {}; killing it (SIGKILL) to restart it — check that the store {} "
+      "has free space",
+      verdict.pid, verdict.what, options.store_dir);
+  child->kill(SIGKILL);
+}
+
 void ManagedServer::Impl::on_child_finished(const ExitStatus& status) {
   child_finished = true;
   pid = 0;
@@ -303,6 +368,9 @@ void ManagedServer::Impl::on_child_finished(const ExitStatus& status) {
       return;
     case Phase::kRunning:
       lock.unlock();
+      if (uv_now(&loop) - child_started_at >= kHealthyUptimeMs) {
+        restart_delay_ms = kFirstRestartDelayMs;
+      }
       schedule_restart("nats-server (pid " + std::to_string(child->pid()) + ") " +
                        status.describe());
       return;
@@ -317,9 +385,6 @@ void ManagedServer::Impl::on_child_finished(const ExitStatus& status) {
 }
 
 void ManagedServer::Impl::schedule_restart(const std::string& why) {
-  if (uv_now(&loop) - child_started_at >= kHealthyUptimeMs) {
-    restart_delay_ms = kFirstRestartDelayMs;
-  }
   spdlog::error("{}; restarting it in {} ms", why, restart_delay_ms);
   uv_timer_start(
       restart_timer.get(), [](uv_timer_t* t) { static_cast<Impl*>(t->data)->on_restart_timer(); },
@@ -331,6 +396,12 @@ void ManagedServer::Impl::on_restart_timer() {
   {
     std::lock_guard lock(mu);
     if (phase != Phase::kRunning) return;
+  }
+  // nats-server 2.9.10 started on a full store runs with a JetStream limit of the few bytes
+  // then free and keeps refusing writes ("insufficient resources") after space is freed.
+  if (auto full = store_space_problem(options.store_dir)) {
+    schedule_restart("nats-server not restarted yet: " + *full);
+    return;
   }
   try {
     spawn_child();

@@ -133,4 +133,21 @@ bool jetstream_healthy(const std::string& monitoring_url, std::chrono::milliseco
   return response && response->status == 200;
 }
 
+std::optional<std::string> jetstream_stalled(const std::string& monitoring_url,
+                                             std::chrono::milliseconds timeout) {
+  httplib::Client client(monitoring_url);
+  client.set_connection_timeout(timeout);
+  client.set_read_timeout(timeout);
+  const auto began = std::chrono::steady_clock::now();
+  auto response = client.Get("/jsz");
+  if (!response) {
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - began);
+    return "no answer after " + std::to_string(waited.count()) + " ms (" +
+           httplib::to_string(response.error()) + ")";
+  }
+  if (response->status != 200) return "HTTP " + std::to_string(response->status);
+  return std::nullopt;
+}
+
 }  // namespace grid::natsd

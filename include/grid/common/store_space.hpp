@@ -1,8 +1,9 @@
 // Free space of a JetStream store directory. nats-server (2.9.10, Debian 12) stops answering
-// altogether, pings included, once a write of its file store fails for lack of space, and
-// cannot start on a full directory (it cannot even write its ports file). GRID therefore
-// checks the space before it starts a managed server and names a full store in the errors of
-// JetStream calls that fail, instead of reporting bare timeouts. Thread-safe.
+// JetStream requests (pings and /healthz still answer) once a write of its file store fails
+// for lack of space; started on a full directory it cannot write its ports file and limits
+// JetStream to the few bytes free, for good. GRID therefore checks the space before it starts
+// or restarts a managed server and names a full store in the errors of JetStream calls that
+// fail, instead of reporting bare timeouts. Thread-safe.
 #pragma once
 
 #include <cstdint>

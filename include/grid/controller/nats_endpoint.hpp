@@ -11,7 +11,8 @@
 namespace grid::controller {
 
 // The managed server's settings from nats.name, nats.server.*, nats.jetstream.*,
-// nats.cluster.* and nats.http.*.
+// nats.cluster.* and nats.http.*. The liveness watchdog keeps natsd's defaults
+// (natsd::WatchdogOptions): the configuration of §13 has no key for it.
 natsd::ServerOptions managed_server_options(const config::Config& config);
 
 // The keys that sidecar mode (nats.server.managed: false) ignores and that are set to

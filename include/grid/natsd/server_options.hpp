@@ -3,6 +3,7 @@
 // nats.http.*) onto it, so natsd does not depend on the config module.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -41,6 +42,17 @@ struct TlsOptions {
   bool enabled() const { return !cert.empty(); }
 };
 
+// Liveness watchdog of the running server (supervision of D-1; docs/SECURITY.md, Faults): GET
+// /jsz on the monitoring port `interval` after the previous probe ended, bounded by `timeout`;
+// after `failures` failed probes in a row of one child process it is killed (SIGKILL) and
+// restarted. The defaults never kill a slow server: a healthy one answered within 100 ms on a
+// loaded 2-core machine, and a verdict takes at least 35 s without an answer. Tests shorten them.
+struct WatchdogOptions {
+  std::chrono::milliseconds interval{10'000};
+  std::chrono::milliseconds timeout{5'000};
+  int failures = 3;
+};
+
 struct ServerOptions {
   std::string binary;       // "" = search PATH, then /usr/sbin/nats-server
   std::string server_name;  // "" = let nats-server choose
@@ -53,6 +65,7 @@ struct ServerOptions {
   HttpOptions http;
   AuthOptions auth;
   TlsOptions tls;
+  WatchdogOptions watchdog;
 };
 
 }  // namespace grid::natsd

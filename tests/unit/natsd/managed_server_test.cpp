@@ -11,9 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <fstream>
+#include <thread>
 
+#include "grid/bus/connection.hpp"
+#include "grid/bus/jetstream.hpp"
 #include "grid/common/error.hpp"
 #include "test_env.hpp"
 
@@ -87,6 +91,81 @@ std::vector<fs::path> ports_files(const fs::path& dir) {
   }
   return found;
 }
+
+// Makes the default logger record every line ("<level> <message>", trace and up) until
+// destroyed; declare it before the servers whose threads log.
+class LogCapture {
+ public:
+  LogCapture() : previous_(spdlog::default_logger()) {
+    sink_->set_pattern("%l %v");
+    auto capture = std::make_shared<spdlog::logger>("capture", sink_);
+    capture->set_level(spdlog::level::trace);
+    spdlog::set_default_logger(capture);
+  }
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+
+  std::vector<std::string> lines() const { return sink_->last_formatted(); }
+  int count(std::string_view prefix) const {
+    int n = 0;
+    for (const auto& line : lines()) n += line.starts_with(prefix) ? 1 : 0;
+    return n;
+  }
+  std::string text() const {
+    std::string all;
+    for (const auto& line : lines()) all += line + "\n";
+    return all;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_ =
+      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(5000);
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
+// Publishes small messages to a file-backed stream as fast as the server acknowledges them,
+// on its own thread, until destroyed: a busy server for the watchdog to leave alone. A publish
+// that fails (e.g. no ack within 5 s on a very slow machine) is counted, not fatal.
+class JetStreamLoad {
+ public:
+  explicit JetStreamLoad(const std::string& url) {
+    bus::ConnectionOptions options;
+    options.urls = {url};
+    options.name = "load";
+    connection_.emplace(options);
+    js_.emplace(*connection_);
+    js_->ensure_stream({.name = "LOAD", .subjects = {"load.>"}});
+    thread_ = std::thread([this] {
+      const std::string payload(256, 'x');
+      while (!done_) {
+        try {
+          js_->publish("load.x", payload);
+          ++published_;
+        } catch (const Error&) {
+          ++failed_;
+        }
+      }
+    });
+  }
+  ~JetStreamLoad() {
+    done_ = true;
+    thread_.join();
+  }
+  JetStreamLoad(const JetStreamLoad&) = delete;
+  JetStreamLoad& operator=(const JetStreamLoad&) = delete;
+
+  int published() const { return published_; }
+  int failed() const { return failed_; }
+
+ private:
+  std::optional<bus::Connection> connection_;
+  std::optional<bus::JetStream> js_;
+  std::atomic<bool> done_{false};
+  std::atomic<int> published_{0};
+  std::atomic<int> failed_{0};
+  std::thread thread_;
+};
 
 ServerOptions loopback_options(const fs::path& store, int port = -1) {
   ServerOptions o;
@@ -203,13 +282,7 @@ TEST_F(ManagedServerTest, PortInUseFailsWithTheServersError) {
   ASSERT_EQ(::listen(listener, 1), 0);
   ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
 
-  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(200);
-  sink->set_pattern("%l %v");
-  auto previous = spdlog::default_logger();
-  auto capture = std::make_shared<spdlog::logger>("capture", sink);
-  capture->set_level(spdlog::level::debug);
-  spdlog::set_default_logger(capture);
-
+  LogCapture log;
   ManagedServer server(loopback_options(store_, ntohs(addr.sin_port)));
   std::string message;
   try {
@@ -217,7 +290,6 @@ TEST_F(ManagedServerTest, PortInUseFailsWithTheServersError) {
   } catch (const Error& e) {
     message = e.what();
   }
-  spdlog::set_default_logger(previous);
   ::close(listener);
 
   EXPECT_TRUE(message.starts_with("NATS server not ready: nats-server exited with status 1"))
@@ -228,7 +300,7 @@ TEST_F(ManagedServerTest, PortInUseFailsWithTheServersError) {
 
   bool forwarded_error = false;
   bool forwarded_debug = false;
-  for (const auto& line : sink->last_formatted()) {
+  for (const auto& line : log.lines()) {
     forwarded_error |=
         line.starts_with("error nats-server: [") && line.find("[FTL]") != std::string::npos;
     forwarded_debug |=
@@ -236,6 +308,76 @@ TEST_F(ManagedServerTest, PortInUseFailsWithTheServersError) {
   }
   EXPECT_TRUE(forwarded_error);
   EXPECT_TRUE(forwarded_debug);
+}
+
+// A SIGSTOPped server stands in for one wedged by a full store: it accepts connections but
+// answers nothing. With short watchdog settings it is killed and relaunched.
+TEST_F(ManagedServerTest, WatchdogRestartsAStalledServer) {
+  LogCapture log;
+  ServerOptions options = loopback_options(store_);
+  options.watchdog = {.interval = 100ms, .timeout = 500ms, .failures = 3};
+  ManagedServer server(options);
+  server.start();
+  const int stalled = server.pid();
+  const std::string url = server.client_url();
+
+  ASSERT_EQ(::kill(stalled, SIGSTOP), 0);
+  ASSERT_TRUE(wait_for([&] { return server.restart_count() == 1 && server.pid() > 0; }, 60s))
+      << log.text();
+  EXPECT_NE(server.pid(), stalled);
+  EXPECT_FALSE(fs::exists("/proc/" + std::to_string(stalled)));  // killed and reaped
+  EXPECT_EQ(server.client_url(), url);
+  EXPECT_TRUE(wait_for([&] { return healthz_ok(server.monitoring_url()); }));
+  Connection conn = connect(url);
+  ASSERT_TRUE(conn);
+  EXPECT_EQ(natsConnection_FlushTimeout(conn.get(), 5000), NATS_OK);
+
+  const std::string verdict = "error nats-server (pid " + std::to_string(stalled) +
+                              ") has not answered GET " + server.monitoring_url() + "/jsz for ";
+  EXPECT_EQ(log.count(verdict), 1) << log.text();
+  EXPECT_NE(log.text().find(" probes in a row; last: no answer after "), std::string::npos);
+  EXPECT_NE(log.text().find("); killing it (SIGKILL) to restart it — check that the store " +
+                            store_.string() + " has free space"),
+            std::string::npos)
+      << log.text();
+  EXPECT_GE(
+      log.count("warning nats-server (pid " + std::to_string(stalled) + ") did not answer GET "),
+      3);
+}
+
+// A server kept busy with JetStream writes answers every probe: no warning, no restart.
+TEST_F(ManagedServerTest, WatchdogLeavesABusyServerAlone) {
+  constexpr int kProbes = 40;
+  LogCapture log;
+  ServerOptions options = loopback_options(store_);
+  options.watchdog = {.interval = 50ms, .timeout = 2s, .failures = 3};
+  ManagedServer server(options);
+  server.start();
+  const int pid = server.pid();
+  {
+    JetStreamLoad load(server.client_url());
+    const std::string answered = "trace nats-server (pid " + std::to_string(pid) + ") answered";
+    ASSERT_TRUE(wait_for([&] { return log.count(answered) >= kProbes; }, 120s)) << log.text();
+    EXPECT_GT(load.published(), 0);
+    RecordProperty("published_during_probes", std::to_string(load.published()));
+    RecordProperty("publishes_failed", std::to_string(load.failed()));
+  }
+  EXPECT_EQ(server.restart_count(), 0);
+  EXPECT_EQ(server.pid(), pid);
+  EXPECT_EQ(log.count("warning nats-server (pid " + std::to_string(pid) + ") did not answer"), 0)
+      << log.text();
+}
+
+// stop() does not wait for the watchdog's next probe.
+TEST_F(ManagedServerTest, StopEndsTheWatchdogAtOnce) {
+  ServerOptions options = loopback_options(store_);
+  options.watchdog.interval = std::chrono::hours(1);
+  ManagedServer server(options);
+  server.start();
+  const auto began = std::chrono::steady_clock::now();
+  server.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 9s);  // the server's own stop is quick
+  EXPECT_TRUE(children_of_ours().empty());
 }
 
 // A controller that dies without stopping the server takes the server with it
