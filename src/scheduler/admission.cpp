@@ -28,11 +28,13 @@ SubmitResult refuse_store_error(std::string error, const std::filesystem::path& 
 
 }  // namespace
 
-Admission::Admission(bus::JetStream& js, JobStore& jobs, ClaimHints& hints, bus::KvStore nodes,
-                     int max_pending, std::filesystem::path store_dir)
+Admission::Admission(bus::JetStream& js, JobStore& jobs, ClaimHints& hints,
+                     AbandonedJobs& abandoned, bus::KvStore nodes, int max_pending,
+                     std::filesystem::path store_dir)
     : js_(js),
       jobs_(jobs),
       hints_(hints),
+      abandoned_(abandoned),
       nodes_(std::move(nodes)),
       max_pending_(max_pending),
       store_dir_(std::move(store_dir)) {}
@@ -87,8 +89,10 @@ SubmitResult Admission::submit(const model::JobRequest& request) {
     try {
       jobs_.kv().erase(job.id);
     } catch (const Error& erase_error) {
-      spdlog::error("job {}: removing the entry of an unpublished job failed: {}", job.id,
-                    erase_error.what());
+      abandoned_.add(job.id);
+      spdlog::error("job {}: removing the entry of an unpublished job failed: {}; the recovery "
+                    "scan removes it once the store answers",
+                    job.id, erase_error.what());
     }
     return refuse_store_error(std::string("publishing request: ") + e.what(), store_dir_);
   }

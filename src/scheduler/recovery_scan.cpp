@@ -31,6 +31,7 @@ bool is_dead(const std::map<std::string, model::ControllerInfo>& controllers,
 std::optional<RecoveryRule> rule_for(const ScanView& view, const model::Job& job,
                                      const std::string& self, Duration stale_threshold,
                                      Timestamp now) {
+  if (view.abandoned.contains(job.id)) return std::nullopt;
   if (job.status == model::JobStatus::kRunning) {
     if (job.owner == self) {
       if (view.local && !view.local->contains(job.id)) return RecoveryRule::own_orphan;
@@ -80,11 +81,12 @@ std::vector<RecoveryPick> pick_recoverable(const ScanView& view, const std::stri
 }
 
 RecoveryScanner::RecoveryScanner(JobStore& store, bus::KvStore controllers, bus::JetStream& js,
-                                 std::string self, Duration stale_threshold,
-                                 LocalJobs local_jobs)
+                                 AbandonedJobs& abandoned, std::string self,
+                                 Duration stale_threshold, LocalJobs local_jobs)
     : store_(store),
       controllers_(std::move(controllers)),
       js_(js),
+      abandoned_(abandoned),
       self_(std::move(self)),
       stale_threshold_(stale_threshold),
       local_jobs_(std::move(local_jobs)) {}
@@ -133,6 +135,7 @@ void RecoveryScanner::run(RecoveryTiming timing) {
 
 std::size_t RecoveryScanner::scan() {
   const ScanView view = look();
+  remove_abandoned(view);
   std::size_t recovered = 0;
   for (auto& pick : pick_recoverable(view, self_, stale_threshold_, view.listed_at)) {
     if (stopping()) break;
@@ -148,10 +151,31 @@ std::size_t RecoveryScanner::scan() {
   return recovered;
 }
 
+void RecoveryScanner::remove_abandoned(const ScanView& view) {
+  for (const auto& id : view.abandoned) {
+    const auto listed = std::find_if(view.jobs.begin(), view.jobs.end(),
+                                     [&](const StoredJob& stored) { return stored.job.id == id; });
+    // Claimed meanwhile (its request had been stored after all) or gone: nothing to remove.
+    if (listed == view.jobs.end() || listed->job.status != model::JobStatus::kPending) {
+      abandoned_.remove(id);
+      continue;
+    }
+    try {
+      store_.kv().erase(id);
+      abandoned_.remove(id);
+      spdlog::info("job {}: removed the entry of a job refused at submission (BUG-48)", id);
+    } catch (const Error& e) {
+      spdlog::warn("job {}: removing the entry of a job refused at submission failed again: {}",
+                   id, e.what());
+    }
+  }
+}
+
 // The order matters (see the header): controllers, jobs, queued requests, local jobs.
 ScanView RecoveryScanner::look() {
   ScanView view;
   view.listed_at = now();
+  view.abandoned = abandoned_.ids();
   view.controllers = list_controllers();
   for (auto& entry : store_.kv().list()) {
     try {

@@ -47,11 +47,11 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         store(std::move(jobs)),
         publisher(c, j.options().timeout),
         commands(publisher),
-        admission(js, store, hints, std::move(nodes),
+        admission(js, store, hints, abandoned, std::move(nodes),
                   or_default(options.max_pending, kDefaultMaxPending), options.store_dir),
         services{loop, store, publisher, commands, options.controller_id},
-        scanner(store, std::move(controllers), js, options.controller_id, options.stale_threshold,
-                [this] { return local_jobs(); }) {}
+        scanner(store, std::move(controllers), js, abandoned, options.controller_id,
+                options.stale_threshold, [this] { return local_jobs(); }) {}
 
   // Runs `task` on the loop thread if the scheduler still exists then.
   void post(std::function<void(Impl&)> task) {
@@ -224,6 +224,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   bus::AsyncPublisher publisher;  // before everything that publishes through it
   CommandPublisher commands;
   ClaimHints hints;
+  AbandonedJobs abandoned;
   Admission admission;
   ExecutionServices services;
   std::atomic<bool> accepting{false};

@@ -9,6 +9,7 @@
 #include "grid/bus/jetstream.hpp"
 #include "grid/bus/kv.hpp"
 #include "grid/model/job.hpp"
+#include "grid/scheduler/abandoned_jobs.hpp"
 #include "grid/scheduler/claim.hpp"
 #include "grid/scheduler/job_store.hpp"
 #include "grid/scheduler/node_view.hpp"
@@ -28,17 +29,19 @@ struct SubmitResult {
 // call it directly.
 class Admission {
  public:
-  // `hints` receives the revision of every job created (ClaimHints, claim.hpp). `store_dir`:
-  // the JetStream store of the managed nats-server, empty when NATS is external.
-  Admission(bus::JetStream& js, JobStore& jobs, ClaimHints& hints, bus::KvStore nodes,
-            int max_pending, std::filesystem::path store_dir = {});
+  // `hints` receives the revision of every job created (ClaimHints, claim.hpp); `abandoned`
+  // the jobs refused after their KV create whose entry could not be deleted. `store_dir`: the
+  // JetStream store of the managed nats-server, empty when NATS is external.
+  Admission(bus::JetStream& js, JobStore& jobs, ClaimHints& hints, AbandonedJobs& abandoned,
+            bus::KvStore nodes, int max_pending, std::filesystem::path store_dir = {});
 
   // In order: validation (400, first error; warnings logged); queue check from the message
   // count of stream `requests` (429 `queue full`, BUG-8); target resolution (422
   // `resolving targets: no online nodes match target <scope>:<value>`, BUG-20); a job document
   // above half of kMaxJobDocument (413 `job too large`, BUG-23); KV create (500
   // `creating job: storing job: …`); publish to request.<id> (500 `publishing request: …`,
-  // after deleting the KV entry, BUG-48). A 500 answer ends with "; JetStream store <dir> is
+  // after deleting the KV entry, BUG-48; when the delete fails too, the job is handed to
+  // `abandoned`). A 500 answer ends with "; JetStream store <dir> is
   // full (…)" when that is the likely cause (store_space.hpp).
   SubmitResult submit(const model::JobRequest& request);
 
@@ -54,6 +57,7 @@ class Admission {
   bus::JetStream& js_;
   JobStore& jobs_;
   ClaimHints& hints_;
+  AbandonedJobs& abandoned_;
   NodeView nodes_;
   int max_pending_;
   std::filesystem::path store_dir_;

@@ -6,6 +6,8 @@
 //   (BUG-11) `running` jobs owned by this controller that it does not execute;
 //   (B) `pending` jobs without owner, created more than the stale threshold ago, with no
 //       request.<id> message queued (BUG-9: a job merely waiting in the queue is left alone).
+// A job admission refused whose entry it could not delete (AbandonedJobs) is deleted instead,
+// while still `pending` (BUG-48), and never re-queued.
 // Every re-queue is a CAS on the revision seen in the listing, so a job that changed after it
 // (claimed, finished, recovered by a peer) is skipped; the order of the reads makes that
 // sufficient: a request acked after the stream read belongs to a job claimed after the listing.
@@ -30,6 +32,7 @@
 #include "grid/bus/kv.hpp"
 #include "grid/common/duration.hpp"
 #include "grid/model/controller_info.hpp"
+#include "grid/scheduler/abandoned_jobs.hpp"
 #include "grid/scheduler/job_store.hpp"
 
 namespace grid::scheduler {
@@ -57,6 +60,7 @@ struct ScanView {
   std::vector<StoredJob> jobs;
   std::map<std::string, model::ControllerInfo> controllers;  // by controller ID
   std::set<std::string> queued;  // job IDs with a request.<id> message in `requests`
+  std::set<std::string> abandoned;  // AbandonedJobs when the listing began
   // Jobs executing or being claimed here; nullopt when the scheduler did not answer (its own
   // jobs are then left alone in this scan).
   std::optional<std::set<std::string>> local;
@@ -76,9 +80,10 @@ class RecoveryScanner {
   // The IDs of the jobs the scheduler executes or is claiming, answered from its loop.
   using LocalJobs = std::function<std::future<std::set<std::string>>()>;
 
-  // `store`, `js` must outlive the scanner.
+  // `store`, `js`, `abandoned` must outlive the scanner.
   RecoveryScanner(JobStore& store, bus::KvStore controllers, bus::JetStream& js,
-                  std::string self, Duration stale_threshold, LocalJobs local_jobs);
+                  AbandonedJobs& abandoned, std::string self, Duration stale_threshold,
+                  LocalJobs local_jobs);
   // stop().
   ~RecoveryScanner();
   RecoveryScanner(const RecoveryScanner&) = delete;
@@ -100,6 +105,7 @@ class RecoveryScanner {
   std::set<std::string> queued_jobs();
   std::map<std::string, model::ControllerInfo> list_controllers();
   std::optional<std::set<std::string>> ask_local_jobs();
+  void remove_abandoned(const ScanView& view);
   void run(RecoveryTiming timing);
   bool sleep_for(Duration pause);  // false once stopping
   bool stopping();
@@ -107,6 +113,7 @@ class RecoveryScanner {
   JobStore& store_;
   bus::KvStore controllers_;
   bus::JetStream& js_;
+  AbandonedJobs& abandoned_;
   const std::string self_;
   const Duration stale_threshold_;
   LocalJobs local_jobs_;

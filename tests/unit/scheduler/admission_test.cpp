@@ -53,7 +53,8 @@ TEST(AdmissionTest, AcknowledgedRequestsLeftInTheQueueDoNotFillIt) {
   ASSERT_EQ(js.stream_info(stream.name).messages, 2u);
 
   ClaimHints hints;
-  Admission admission(js, jobs, hints, std::move(nodes), /*max_pending=*/2);
+  AbandonedJobs abandoned;
+  Admission admission(js, jobs, hints, abandoned, std::move(nodes), /*max_pending=*/2);
   const auto result = admission.submit(model::decode_job_request(
       {{"target", {{"scope", "all"}, {"value", ""}}},
        {"tasks", nlohmann::json::array({{{"backend", "test"}, {"action", "succeed"}}})}}));

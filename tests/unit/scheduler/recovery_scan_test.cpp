@@ -102,7 +102,27 @@ class RecoveryScanTest : public SchedulerTest {
   std::uint64_t queued_requests() { return js.stream_info("requests").messages; }
 
   JobStore store{bus::KvStore::open(js, std::string(bus::kJobsBucket))};
+  AbandonedJobs abandoned;
 };
+
+// BUG-48: a job refused at submission whose entry admission could not delete is deleted by
+// the scan (not run by rule B); one claimed meanwhile (its request was stored after all) is
+// left alone and forgotten.
+TEST_F(RecoveryScanTest, AbandonedJobsAreDeletedNotRequeued) {
+  const auto refused = job_with("00000000000000d1", JobStatus::kPending, "", now() - 10min);
+  const auto claimed = job_with("00000000000000d2", JobStatus::kRunning, "ctrl-test", now());
+  put_job(refused);
+  put_job(claimed);
+  abandoned.add(refused.id);
+  abandoned.add(claimed.id);
+  RecoveryScanner scanner(store, bus::KvStore::open(js, std::string(bus::kControllersBucket)), js,
+                          abandoned, "ctrl-test", 60s, [&] { return answer({claimed.id}); });
+  EXPECT_EQ(scanner.scan(), 0u);
+  EXPECT_FALSE(read(refused.id).has_value());
+  EXPECT_EQ(read(claimed.id)->status, JobStatus::kRunning);
+  EXPECT_EQ(queued_requests(), 0u);
+  EXPECT_TRUE(abandoned.ids().empty());
+}
 
 TEST_F(RecoveryScanTest, OneScanRequeuesOrphansOnceAndLeavesTheRestAlone) {
   const Timestamp old = now() - 10min;
@@ -122,7 +142,7 @@ TEST_F(RecoveryScanTest, OneScanRequeuesOrphansOnceAndLeavesTheRestAlone) {
   js.publish(bus::request_subject(queued.id), model::to_json_text(queued));
 
   RecoveryScanner scanner(store, bus::KvStore::open(js, std::string(bus::kControllersBucket)), js,
-                          "ctrl-test", 60s, [&] { return answer({own_local.id}); });
+                          abandoned, "ctrl-test", 60s, [&] { return answer({own_local.id}); });
   EXPECT_EQ(scanner.scan(), 3u);
   for (const auto* job : {&dead_owner, &own_orphan, &lost_request}) {
     const auto stored = read(job->id);
@@ -150,7 +170,7 @@ TEST_F(RecoveryScanTest, AJobChangedAfterTheListingIsNotRecovered) {
   // The scheduler is asked after the listing: the job ends meanwhile (as a late write of
   // its owner, or a peer's recovery, would change it).
   RecoveryScanner scanner(store, bus::KvStore::open(js, std::string(bus::kControllersBucket)), js,
-                          "ctrl-test", 60s, [&] {
+                          abandoned, "ctrl-test", 60s, [&] {
                             job.status = JobStatus::kCompleted;
                             put_job(job);
                             return answer({});
@@ -168,7 +188,7 @@ TEST_F(RecoveryScanTest, ASlowScanDoesNotMakeALivePeerLookDead) {
   const auto job = job_with("00000000000000d1", JobStatus::kRunning, "ctrl-peer", now() - 10min);
   put_job(job);
   RecoveryScanner scanner(store, bus::KvStore::open(js, std::string(bus::kControllersBucket)), js,
-                          "ctrl-test", 1s, [] {
+                          abandoned, "ctrl-test", 1s, [] {
                             std::this_thread::sleep_for(1500ms);
                             return answer({});
                           });
