@@ -20,16 +20,12 @@ Watchdog::Watchdog(WatchdogOptions options, std::string monitoring_url, ChildPid
 }
 
 Watchdog::~Watchdog() {
-  {
-    std::lock_guard lock(mu_);
-    ending_ = true;
-  }
-  cv_.notify_all();
+  ending_.raise();
   thread_.join();
 }
 
 void Watchdog::run() {
-  while (wait_interval()) {
+  while (ending_.sleep_for(options_.interval)) {
     const int pid = child_();
     if (pid != watched_) {
       watched_ = pid;
@@ -37,11 +33,6 @@ void Watchdog::run() {
     }
     if (pid != 0) probe(pid);
   }
-}
-
-bool Watchdog::wait_interval() {
-  std::unique_lock lock(mu_);
-  return !cv_.wait_for(lock, options_.interval, [this] { return ending_; });
 }
 
 void Watchdog::probe(int pid) {

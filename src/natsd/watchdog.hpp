@@ -16,12 +16,11 @@
 // gone (ManagedServer destroys its Watchdog only after the child has been reaped).
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "grid/common/stop_signal.hpp"
 #include "grid/natsd/server_options.hpp"
 
 namespace grid::natsd {
@@ -45,7 +44,6 @@ class Watchdog {
   using Clock = std::chrono::steady_clock;
 
   void run();
-  bool wait_interval();  // false once the destructor asks the thread to end
   void probe(int pid);
 
   const WatchdogOptions options_;
@@ -58,9 +56,7 @@ class Watchdog {
   int failures_ = 0;
   Clock::time_point first_failure_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool ending_ = false;  // guarded by mu_
+  StopSignal ending_;
   std::thread thread_;   // declared last: starts once the members above exist
 };
 

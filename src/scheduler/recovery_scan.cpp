@@ -100,27 +100,13 @@ void RecoveryScanner::start(RecoveryTiming timing) {
 }
 
 void RecoveryScanner::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stop_.raise();
   if (thread_.joinable()) thread_.join();
-}
-
-bool RecoveryScanner::stopping() {
-  std::lock_guard lock(mutex_);
-  return stopping_;
-}
-
-bool RecoveryScanner::sleep_for(Duration pause) {
-  std::unique_lock lock(mutex_);
-  return !wake_.wait_for(lock, pause, [this] { return stopping_; });
 }
 
 void RecoveryScanner::run(RecoveryTiming timing) {
   Duration pause = timing.first;
-  while (sleep_for(pause)) {
+  while (stop_.sleep_for(pause)) {
     pause = timing.interval;
     try {
       if (const auto recovered = scan(); recovered > 0) {
@@ -134,20 +120,24 @@ void RecoveryScanner::run(RecoveryTiming timing) {
 }
 
 std::size_t RecoveryScanner::scan() {
+  const auto began = std::chrono::steady_clock::now();
   const ScanView view = look();
   remove_abandoned(view);
   std::size_t recovered = 0;
   for (auto& pick : pick_recoverable(view, self_, stale_threshold_, view.listed_at)) {
-    if (stopping()) break;
+    if (stop_.raised()) break;
     const std::string why = describe(pick.rule, pick.stored.job);
     if (requeue(store_, js_, std::move(pick.stored), why)) ++recovered;
   }
   // One line per scan, so that an operator (and the HA test) can see the scan is alive.
   spdlog::debug("recovery scan done: {} job(s), {} controller(s), {} queued request(s), {} "
-                "local job(s); {} re-queued",
+                "local job(s); {} re-queued; {} ms",
                 view.jobs.size(), view.controllers.size(), view.queued.size(),
                 view.local ? std::to_string(view.local->size()) : std::string("unknown"),
-                recovered);
+                recovered,
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - began)
+                    .count());
   return recovered;
 }
 
@@ -214,7 +204,7 @@ std::optional<std::set<std::string>> RecoveryScanner::ask_local_jobs() {
   auto answer = local_jobs_();
   const auto deadline = std::chrono::steady_clock::now() + kLocalAnswerWait;
   while (answer.wait_for(kStopPoll) != std::future_status::ready) {
-    if (stopping() || std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    if (stop_.raised() || std::chrono::steady_clock::now() >= deadline) return std::nullopt;
   }
   try {
     return answer.get();

@@ -70,21 +70,12 @@ Fetcher::~Fetcher() {
 }
 
 void Fetcher::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  stop_signal_.notify_all();
-}
-
-bool Fetcher::pause(Duration d) {
-  std::unique_lock lock(mutex_);
-  return !stop_signal_.wait_for(lock, d, [this] { return stopping_; });
+  stop_.raise();
 }
 
 void Fetcher::work() {
   Duration backoff{};
-  while (pause(Duration::zero())) {
+  while (!stop_.raised()) {
     try {
       fetch_once();
       if (backoff != Duration::zero()) spdlog::info("fetching from {} again", config_.durable);
@@ -97,7 +88,7 @@ void Fetcher::work() {
       } else {
         spdlog::debug("fetching from {} failed: {}", config_.durable, e.what());
       }
-      if (!pause(backoff)) return;
+      if (!stop_.sleep_for(backoff)) return;
       // Whatever failed, make sure the consumer exists: after "Consumer Deleted" (deleted, or
       // lost by a killed server) fetches only time out, and the worker would stay deaf.
       rebind();

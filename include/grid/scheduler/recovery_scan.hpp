@@ -17,11 +17,9 @@
 // scheduler's loop is only asked for its local jobs.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <future>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -31,6 +29,7 @@
 #include "grid/bus/jetstream.hpp"
 #include "grid/bus/kv.hpp"
 #include "grid/common/duration.hpp"
+#include "grid/common/stop_signal.hpp"
 #include "grid/model/controller_info.hpp"
 #include "grid/scheduler/abandoned_jobs.hpp"
 #include "grid/scheduler/job_store.hpp"
@@ -107,8 +106,6 @@ class RecoveryScanner {
   std::optional<std::set<std::string>> ask_local_jobs();
   void remove_abandoned(const ScanView& view);
   void run(RecoveryTiming timing);
-  bool sleep_for(Duration pause);  // false once stopping
-  bool stopping();
 
   JobStore& store_;
   bus::KvStore controllers_;
@@ -118,9 +115,7 @@ class RecoveryScanner {
   const Duration stale_threshold_;
   LocalJobs local_jobs_;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mutex_
+  StopSignal stop_;
   std::thread thread_;
 };
 

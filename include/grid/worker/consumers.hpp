@@ -2,9 +2,7 @@
 // threads that fetch from them.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -12,6 +10,7 @@
 
 #include "grid/bus/jetstream.hpp"
 #include "grid/bus/subjects.hpp"
+#include "grid/common/stop_signal.hpp"
 
 namespace grid::worker {
 
@@ -57,17 +56,13 @@ class Fetcher {
   void fetch_once();
   // Re-creates a consumer that disappeared (e.g. removed for inactivity) and binds again.
   void rebind();
-  // Waits `d` unless stop() comes first; false when stopping.
-  bool pause(Duration d);
 
   bus::JetStream& js_;
   const bus::ConsumerConfig config_;
   const Duration fetch_wait_;
   const Deliver deliver_;
   std::optional<bus::PullSubscription> subscription_;  // fetcher thread after construction
-  std::mutex mutex_;                                   // guards stopping_ for the waits
-  std::condition_variable stop_signal_;
-  bool stopping_ = false;
+  StopSignal stop_;
   std::thread thread_;  // last: starts after the members it uses
 };
 
