@@ -4,6 +4,7 @@
 
 #include "grid/bus/subjects.hpp"
 #include "grid/common/error.hpp"
+#include "grid/model/job_peek.hpp"
 #include "grid/model/json.hpp"
 
 namespace grid::scheduler {
@@ -38,10 +39,17 @@ bool requeue(JobStore& store, bus::JetStream& js, StoredJob stored, std::string_
   return true;
 }
 
+std::vector<bus::KvEntry> list_open_jobs(JobStore& store) {
+  return store.kv().list([](const bus::KvEntry& entry) {
+    const auto status = model::peek_job_status(entry.value);
+    return !status || !model::is_terminal(*status);
+  });
+}
+
 std::size_t recover_own_jobs(JobStore& store, bus::JetStream& js,
                              const std::string& controller_id) {
   std::size_t recovered = 0;
-  for (const auto& entry : store.kv().list()) {
+  for (const auto& entry : list_open_jobs(store)) {
     model::Job job;
     try {
       job = model::parse_job(entry.value);

@@ -130,7 +130,7 @@ std::size_t RecoveryScanner::scan() {
     if (requeue(store_, js_, std::move(pick.stored), why)) ++recovered;
   }
   // One line per scan, so that an operator (and the HA test) can see the scan is alive.
-  spdlog::debug("recovery scan done: {} job(s), {} controller(s), {} queued request(s), {} "
+  spdlog::debug("recovery scan done: {} open job(s), {} controller(s), {} queued request(s), {} "
                 "local job(s); {} re-queued; {} ms",
                 view.jobs.size(), view.controllers.size(), view.queued.size(),
                 view.local ? std::to_string(view.local->size()) : std::string("unknown"),
@@ -167,7 +167,7 @@ ScanView RecoveryScanner::look() {
   view.listed_at = now();
   view.abandoned = abandoned_.ids();
   view.controllers = list_controllers();
-  for (auto& entry : store_.kv().list()) {
+  for (auto& entry : list_open_jobs(store_)) {
     try {
       view.jobs.push_back({model::parse_job(entry.value), entry.revision});
     } catch (const Error& e) {

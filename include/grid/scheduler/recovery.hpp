@@ -7,12 +7,17 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "grid/bus/jetstream.hpp"
 #include "grid/model/job.hpp"
 #include "grid/scheduler/job_store.hpp"
 
 namespace grid::scheduler {
+
+// The listing recovery needs: the jobs not terminal, the others skipped by their status alone
+// (model::peek_job_status) and not held. An undecodable status is kept (parse_job reports it).
+std::vector<bus::KvEntry> list_open_jobs(JobStore& store);
 
 // The recovered form of a job: pending, no owner, step 0, no results; everything else kept.
 model::Job requeued(model::Job job);

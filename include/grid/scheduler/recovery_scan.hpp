@@ -1,4 +1,5 @@
-// The periodic recovery scan of SPEC §6.15. One scan lists KV `controllers` and `jobs`, then
+// The periodic recovery scan of SPEC §6.15. One scan lists KV `controllers` and the jobs not
+// terminal in `jobs` (the others are skipped by their status field alone), then
 // reads which request.<id> subjects hold a message in stream `requests`, then asks the
 // scheduler which jobs it executes or is claiming, and re-queues (recovery.hpp):
 //   (A) `running` jobs whose owner is a dead controller (§5.3: entry `offline`, `last_seen`
@@ -56,7 +57,7 @@ struct ScanView {
   // are measured at this instant: what was read is no fresher than the read, and a listing
   // of many jobs, or a late answer of the scheduler, must not make a live peer look dead.
   Timestamp listed_at{};
-  std::vector<StoredJob> jobs;
+  std::vector<StoredJob> jobs;  // the jobs not terminal (list_open_jobs)
   std::map<std::string, model::ControllerInfo> controllers;  // by controller ID
   std::set<std::string> queued;  // job IDs with a request.<id> message in `requests`
   std::set<std::string> abandoned;  // AbandonedJobs when the listing began

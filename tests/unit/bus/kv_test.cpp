@@ -158,6 +158,31 @@ TEST_F(KvTest, ListReturnsCurrentValuesWithoutDeletedKeys) {
   EXPECT_EQ(entries[1].key, "b");
 }
 
+TEST_F(KvTest, ListKeepsOnlyTheValuesAccepted) {
+  jobs.put("a", "open");
+  jobs.put("b", "done");
+  jobs.put("c", "open");
+  jobs.put("c", "done");  // accepted, then refused: left out
+  jobs.put("d", "done");
+  jobs.put("d", "open");  // refused, then accepted: in
+  jobs.put("e", "open");
+  jobs.erase("e");
+  std::vector<std::string> offered;
+  auto entries = jobs.list([&](const KvEntry& entry) {
+    offered.push_back(entry.key);
+    return entry.value == "open";
+  });
+  std::sort(entries.begin(), entries.end(),
+            [](const KvEntry& x, const KvEntry& y) { return x.key < y.key; });
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].key, "a");
+  EXPECT_EQ(entries[1].key, "d");
+  EXPECT_EQ(entries[1].value, "open");
+  EXPECT_EQ(entries[1].revision, jobs.get("d")->revision);
+  std::sort(offered.begin(), offered.end());
+  EXPECT_EQ(offered, (std::vector<std::string>{"a", "b", "c", "d"}));  // each current value once
+}
+
 TEST_F(KvTest, ListSeesEveryKeyWhileKeysAreRewritten) {
   constexpr int kKeys = 200;
   for (int i = 0; i < kKeys; ++i) jobs.put("node-" + std::to_string(i), "online");
@@ -179,6 +204,14 @@ TEST_F(KvTest, ListSeesEveryKeyWhileKeysAreRewritten) {
     for (const auto& e : entries) keys.insert(e.key);
     EXPECT_EQ(keys.size(), static_cast<std::size_t>(kKeys)) << "round " << round;
     EXPECT_EQ(entries.size(), keys.size());
+    // The same with a filter: the keys refused are not fetched again by the completion step.
+    const auto even = jobs.list(
+        [](const KvEntry& e) { return std::stoi(e.key.substr(e.key.find('-') + 1)) % 2 == 0; },
+        20s);
+    keys.clear();
+    for (const auto& e : even) keys.insert(e.key);
+    EXPECT_EQ(keys.size(), static_cast<std::size_t>(kKeys / 2)) << "round " << round;
+    EXPECT_EQ(even.size(), keys.size());
   }
   stop = true;
   writer.join();
