@@ -56,8 +56,8 @@ int main(int argc, char** argv) {
     grid::bus::KvStore::create_or_open(js, std::string(grid::bus::kJobsBucket), 1);
     for (std::uint64_t i = 0; i < count; ++i) {
       const std::string id = job_id(i);
-      js.publish_async(
-          grid::bus::Message("$KV." + std::string(grid::bus::kJobsBucket) + "." + id, job_text(id)));
+      js.publish_async(grid::bus::Message("$KV." + std::string(grid::bus::kJobsBucket) + "." + id,
+                                          job_text(id)));
     }
     js.wait_async_acks(std::chrono::minutes(5));
     if (const auto failed = js.async_publish_errors()) {

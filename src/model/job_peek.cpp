@@ -1,7 +1,6 @@
 #include "grid/model/job_peek.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace grid::model {

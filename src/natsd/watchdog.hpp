@@ -57,7 +57,7 @@ class Watchdog {
   Clock::time_point first_failure_;
 
   StopSignal ending_;
-  std::thread thread_;   // declared last: starts once the members above exist
+  std::thread thread_;  // declared last: starts once the members above exist
 };
 
 }  // namespace grid::natsd

@@ -98,8 +98,9 @@ TEST(AdmissionTest, ARefusedJobWhoseEntryStaysIsHandedToTheRecoveryScan) {
   JobStore jobs(bus::KvStore::create_or_open(js, std::string(bus::kJobsBucket), 1));
   refuse_messages_beyond(js, "KV_" + std::string(bus::kJobsBucket), 1);
   auto nodes = bus::KvStore::create_or_open(js, std::string(bus::kNodesBucket), 1);
-  nodes.put("n1", model::to_json_text(model::NodeInfo{"n1", "host-n1", std::vector<std::string>{}, std::vector<std::string>{"test"}, "online",
-                                                       now()}));
+  nodes.put("n1", model::to_json_text(model::NodeInfo{"n1", "host-n1", std::vector<std::string>{},
+                                                      std::vector<std::string>{"test"}, "online",
+                                                      now()}));
 
   ClaimHints hints;
   AbandonedJobs abandoned;
